@@ -1,0 +1,158 @@
+/* bench-cpu-kernels.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The CPU backend's kernels as plain functions, usable without the GObject
+ * layer (tests, bench/ harnesses). Every kernel is threaded with OpenMP over
+ * omp_get_max_threads() threads. Debian's oneDNN is built with the OpenMP
+ * runtime (libgomp), the same runtime as ours, so oneDNN's threads and ours
+ * come from one pool and do not oversubscribe the cores.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define BENCH_CPU_ALIGNMENT 64
+
+/* Outcome of comparing a kernel's outputs with a reference. */
+typedef struct
+{
+  double max_abs_error;
+  double max_rel_error;  /* see each check function for the normalisation */
+  double tolerance;      /* bound on max_rel_error */
+  gsize  checked;        /* how many outputs were compared */
+  gboolean passed;
+} BenchCpuCheck;
+
+/* 64-byte aligned memory (2 MiB aligned and advised for transparent huge
+ * pages from 2 MiB up); NULL when it cannot be had. Free with bench_cpu_free(). */
+gpointer     bench_cpu_alloc            (gsize          bytes);
+void         bench_cpu_free             (gpointer       mem);
+/* Deterministic values uniform in [-1, 1): x[i] depends on (seed, i) only,
+ * not on the number of threads. */
+void         bench_cpu_fill_uniform     (float         *x,
+                                         gsize          n,
+                                         guint64        seed);
+char        *bench_cpu_format_size      (guint64        bytes);
+
+/* ---- SGEMM: C[m x n] = A[m x k] * B[k x n], row-major, fp32 ---- */
+
+/* One call of oneDNN's dnnl_sgemm (threaded by oneDNN). */
+gboolean     bench_cpu_sgemm            (gint64         m,
+                                         gint64         n,
+                                         gint64         k,
+                                         const float   *a,
+                                         const float   *b,
+                                         float         *c,
+                                         GError       **error);
+
+/* A oneDNN matmul primitive created once for fixed shapes and buffers. */
+typedef struct _BenchCpuMatmul BenchCpuMatmul;
+
+BenchCpuMatmul *bench_cpu_matmul_new    (gint64         m,
+                                         gint64         n,
+                                         gint64         k,
+                                         const float   *a,
+                                         const float   *b,
+                                         float         *c,
+                                         GError       **error);
+gboolean     bench_cpu_matmul_execute   (BenchCpuMatmul *self,
+                                         GError       **error);
+const char  *bench_cpu_matmul_get_impl  (BenchCpuMatmul *self);
+void         bench_cpu_matmul_free      (BenchCpuMatmul *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BenchCpuMatmul, bench_cpu_matmul_free)
+
+/* Naive reference, accumulated in double. */
+void         bench_cpu_sgemm_reference  (gint64         m,
+                                         gint64         n,
+                                         gint64         k,
+                                         const float   *a,
+                                         const float   *b,
+                                         double        *c);
+/*
+ * Checks C against double-accumulated dot products: every entry when
+ * m * n <= max_full, else a deterministic sample of max(4096, max_full)
+ * entries. The error of entry (i, j) is normalised by
+ * sum_k |a_ik * b_kj| (the scale of the rounding error of any summation
+ * order), giving max_rel_error; the tolerance is k * FLT_EPSILON, the
+ * worst-case bound of a k-term fp32 dot product (2 * k * unit roundoff).
+ * Returns check->passed.
+ */
+gboolean     bench_cpu_sgemm_check      (gint64         m,
+                                         gint64         n,
+                                         gint64         k,
+                                         const float   *a,
+                                         const float   *b,
+                                         const float   *c,
+                                         gsize          max_full,
+                                         BenchCpuCheck *check);
+
+/* ---- STREAM triad: a[i] = b[i] + s * c[i] ---- */
+
+#define BENCH_CPU_TRIAD_SCALAR 3.0f
+
+/* First touch of all three arrays with the triad's static schedule, so each
+ * page lands on the NUMA node of the thread that will stream it. b and c
+ * get small multiples of 1/4 so that the triad result is exact in fp32. */
+void         bench_cpu_triad_init       (float         *a,
+                                         float         *b,
+                                         float         *c,
+                                         gsize          n);
+void         bench_cpu_triad            (float         *a,
+                                         const float   *b,
+                                         const float   *c,
+                                         float          scalar,
+                                         gsize          n);
+/* Checks every a[i] against the exact value from bench_cpu_triad_init()'s
+ * pattern (which also catches damaged b or c). Returns check->passed. */
+gboolean     bench_cpu_triad_check      (const float   *a,
+                                         gsize          n,
+                                         float          scalar,
+                                         BenchCpuCheck *check);
+
+/* ---- Peak FLOP/s: independent FMA chains per thread ---- */
+
+typedef enum
+{
+  BENCH_CPU_ISA_GENERIC,   /* plain C, 4 lanes (vectorised by the compiler if it can) */
+  BENCH_CPU_ISA_AVX2_FMA,  /* 256-bit FMA */
+  BENCH_CPU_ISA_AVX512F,   /* 512-bit FMA */
+} BenchCpuIsa;
+
+#define BENCH_CPU_PEAK_CHAINS     12   /* covers 4-cycle latency x 2 FMA pipes, with slack */
+#define BENCH_CPU_PEAK_MAX_INNER  (G_GUINT64_CONSTANT (1) << 21)  /* keeps accumulators exact */
+
+BenchCpuIsa  bench_cpu_isa_detect       (void);
+const char  *bench_cpu_isa_to_string    (BenchCpuIsa    isa);
+guint        bench_cpu_isa_lanes        (BenchCpuIsa    isa);
+
+/*
+ * Each of @threads threads runs BENCH_CPU_PEAK_CHAINS chains of
+ * acc = fma (acc, 1, h) for @inner steps, @passes times (rewinding the
+ * accumulators by one subtraction between passes, so that every pass feeds
+ * the result). @acc receives threads * chains * lanes floats, the final
+ * accumulators. Returns the number of threads that actually ran; anything
+ * else than @threads means the FLOP count is wrong.
+ * FLOPs = threads * passes * inner * chains * lanes * 2.
+ */
+int          bench_cpu_peak_flops_run   (BenchCpuIsa    isa,
+                                         guint64        inner,
+                                         guint64        passes,
+                                         int            threads,
+                                         float         *acc);
+double       bench_cpu_peak_flops_count (BenchCpuIsa    isa,
+                                         guint64        inner,
+                                         guint64        passes,
+                                         int            threads);
+/* The accumulators must equal their closed form acc0 + inner * h exactly
+ * (all values are exact in fp32 for inner <= BENCH_CPU_PEAK_MAX_INNER). */
+gboolean     bench_cpu_peak_flops_check (BenchCpuIsa    isa,
+                                         guint64        inner,
+                                         int            threads,
+                                         const float   *acc,
+                                         BenchCpuCheck *check);
+
+G_END_DECLS

@@ -1,0 +1,714 @@
+/* bench-vulkan-executable.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * gemm, stream-triad and peak-flops as Vulkan compute dispatches. The
+ * command buffer is recorded once in prepare(); each run() submits it and
+ * waits on a fence, and reads the device time from the timestamps written
+ * around the dispatch.
+ */
+#include "config.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench-error.h"
+#include "bench-workload.h"
+#include "bench-vulkan-context.h"
+#include "bench-vulkan-executable.h"
+
+#define GEMM_DEFAULT_SIZE   1024
+#define TRIAD_DEFAULT_BYTES (G_GINT64_CONSTANT (256) * 1024 * 1024)
+/* C is checked in full up to this many entries, sampled above. */
+#define GEMM_FULL_CHECK     (512 * 512)
+#define GEMM_SAMPLES        4096
+#define TRIAD_SCALAR        3.0f
+#define PEAK_ACC            8      /* vec4 chains per invocation (shader spec constant 0) */
+#define PEAK_LOCAL_SIZE     64     /* peak.comp local_size_x */
+#define PEAK_GROUPS         256
+#define PEAK_X              0.5f
+#define PEAK_Y              1.0f
+#define PEAK_MAX_ITERS      (1u << 22)
+/* How long one peak-flops run() should take. */
+#define PEAK_TARGET_SECONDS 0.03
+
+typedef struct
+{
+  guint32 n;
+  float   s;
+} TriadPush;
+
+typedef enum
+{
+  KIND_GEMM,
+  KIND_TRIAD,
+  KIND_PEAK,
+} Kind;
+
+struct _BenchVulkanExecutable
+{
+  BenchExecutable      parent_instance;
+
+  Kind                 kind;
+  char                *impl;
+  gboolean             has_run;
+  BenchVulkanContext  *ctx;   /* owned by the process-wide cache */
+
+  gint64               n;     /* gemm: side; triad: floats per array */
+  BenchVulkanBuffer   *a;
+  BenchVulkanBuffer   *b;
+  BenchVulkanBuffer   *c;
+  float               *host_a; /* gemm inputs kept for the reference */
+  float               *host_b;
+
+  TriadPush           *triad_push;   /* one per dispatch, referenced while recording */
+  guint32              peak_iters;
+  guint32              peak_invocations;
+
+  BenchVulkanPipeline *pipeline;
+  BenchVulkanCommands *commands;
+};
+
+G_DEFINE_FINAL_TYPE (BenchVulkanExecutable, bench_vulkan_executable, BENCH_TYPE_EXECUTABLE)
+
+static void
+bench_vulkan_executable_finalize (GObject *object)
+{
+  BenchVulkanExecutable *self = (BenchVulkanExecutable *)object;
+
+  /* Nothing may still be executing: every run() waited on its fence. */
+  g_clear_pointer (&self->commands, bench_vulkan_commands_free);
+  g_clear_pointer (&self->pipeline, bench_vulkan_pipeline_free);
+  g_clear_pointer (&self->a, bench_vulkan_buffer_free);
+  g_clear_pointer (&self->b, bench_vulkan_buffer_free);
+  g_clear_pointer (&self->c, bench_vulkan_buffer_free);
+  g_clear_pointer (&self->host_a, g_free);
+  g_clear_pointer (&self->host_b, g_free);
+  g_clear_pointer (&self->impl, g_free);
+  g_clear_pointer (&self->triad_push, g_free);
+
+  G_OBJECT_CLASS (bench_vulkan_executable_parent_class)->finalize (object);
+}
+
+static gboolean
+bench_vulkan_executable_run (BenchExecutable  *executable,
+                             BenchIteration   *iteration,
+                             GError          **error)
+{
+  BenchVulkanExecutable *self = BENCH_VULKAN_EXECUTABLE (executable);
+  gint64 device_ns = -1;
+
+  if (!bench_vulkan_commands_run_sync (self->commands, &device_ns, error))
+    return FALSE;
+
+  iteration->device_ns = device_ns > 0 ? device_ns : -1;
+  self->has_run = TRUE;
+  return TRUE;
+}
+
+/* Reads a device buffer: straight from the mapping, or through staging. */
+static float *
+read_buffer (BenchVulkanBuffer  *buffer,
+             gsize               bytes,
+             float             **owned,
+             GError            **error)
+{
+  if (buffer->mapped != NULL)
+    return buffer->mapped;
+
+  *owned = g_try_malloc (bytes);
+  if (*owned == NULL)
+    {
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_FAILED,
+                   "cannot allocate %zu bytes on the host to validate the result", bytes);
+      return NULL;
+    }
+  if (!bench_vulkan_buffer_download (buffer, *owned, bytes, error))
+    return NULL;
+
+  return *owned;
+}
+
+static void
+check_gemm_entry (BenchVulkanExecutable *self,
+                  const float           *c,
+                  gint64                 i,
+                  gint64                 j,
+                  double                *max_abs,
+                  double                *max_rel)
+{
+  gint64 n = self->n;
+  double ref = 0.0, mag = 0.0, err;
+
+  for (gint64 k = 0; k < n; k++)
+    {
+      double p = (double) self->host_a[i * n + k] * self->host_b[k * n + j];
+
+      ref += p;
+      mag += fabs (p);
+    }
+
+  err = fabs ((double) c[i * n + j] - ref);
+  *max_abs = MAX (*max_abs, err);
+  /* Relative to the sum of magnitudes: the scale rounding errors of a
+   * dot product grow with, even where the sum itself cancels to ~0. */
+  *max_rel = MAX (*max_rel, err / MAX (mag, DBL_MIN));
+}
+
+static gboolean
+bench_vulkan_executable_validate (BenchExecutable        *executable,
+                                  BenchValidationReport  *report,
+                                  GError                **error)
+{
+  BenchVulkanExecutable *self = BENCH_VULKAN_EXECUTABLE (executable);
+  g_autofree float *owned = NULL;
+  double max_abs = 0.0, max_rel = 0.0, tolerance;
+  const float *out;
+
+  if (!self->has_run)
+    return TRUE;
+
+  switch (self->kind)
+    {
+    case KIND_GEMM:
+      {
+        gint64 n = self->n;
+
+        if ((out = read_buffer (self->c, n * n * sizeof (float), &owned, error)) == NULL)
+          return FALSE;
+        if (n * n <= GEMM_FULL_CHECK)
+          {
+            for (gint64 i = 0; i < n; i++)
+              for (gint64 j = 0; j < n; j++)
+                check_gemm_entry (self, out, i, j, &max_abs, &max_rel);
+          }
+        else
+          {
+            /* Fixed seed: the same entries every time, corners included. */
+            g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+
+            check_gemm_entry (self, out, 0, 0, &max_abs, &max_rel);
+            check_gemm_entry (self, out, n - 1, n - 1, &max_abs, &max_rel);
+            for (guint s = 0; s < GEMM_SAMPLES; s++)
+              check_gemm_entry (self, out, g_rand_int_range (rand, 0, n),
+                                g_rand_int_range (rand, 0, n), &max_abs, &max_rel);
+          }
+        /* A loose form of the classic gamma_n bound for fp32 dot products. */
+        tolerance = MAX (n, 16) * (double) FLT_EPSILON;
+      }
+      break;
+
+    case KIND_TRIAD:
+      if ((out = read_buffer (self->a, self->n * sizeof (float), &owned, error)) == NULL)
+        return FALSE;
+      for (gint64 i = 0; i < self->n; i++)
+        {
+          /* Inputs are small multiples of 1/4: the result is exact. */
+          double b = 1.0 + (i % 7) * 0.5;
+          double c = 2.0 + (i % 5) * 0.25;
+          double ref = b + (double) TRIAD_SCALAR * c;
+          double err = fabs (out[i] - ref);
+
+          max_abs = MAX (max_abs, err);
+          max_rel = MAX (max_rel, err / fabs (ref));
+        }
+      tolerance = FLT_EPSILON;
+      break;
+
+    case KIND_PEAK:
+      {
+        guint count = self->peak_invocations * PEAK_ACC * 4;
+
+        if ((out = read_buffer (self->a, count * sizeof (float), &owned, error)) == NULL)
+          return FALSE;
+        for (guint e = 0; e < count; e++)
+          {
+            guint lane = e % 4, j = (e / 4) % PEAK_ACC;
+            float acc = (float) j + 0.25f * lane;
+            double err;
+
+            /* The same chain on the host, rounded the same way. */
+            for (guint32 it = 0; it < self->peak_iters; it++)
+              {
+                acc = fmaf (acc, PEAK_X, PEAK_Y);
+                if (acc == 2.0f * PEAK_Y)
+                  break;   /* the fixed point: further steps change nothing */
+              }
+            err = fabs ((double) out[e] - acc);
+            max_abs = MAX (max_abs, err);
+            max_rel = MAX (max_rel, err / fabs (acc));
+          }
+        tolerance = 4 * (double) FLT_EPSILON;
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  report->validation = max_rel <= tolerance ? BENCH_VALIDATION_PASS : BENCH_VALIDATION_FAIL;
+  report->max_abs_error = max_abs;
+  report->max_rel_error = max_rel;
+  report->tolerance = tolerance;
+  return TRUE;
+}
+
+static void
+bench_vulkan_executable_class_init (BenchVulkanExecutableClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  BenchExecutableClass *executable_class = BENCH_EXECUTABLE_CLASS (klass);
+
+  object_class->finalize = bench_vulkan_executable_finalize;
+  executable_class->run = bench_vulkan_executable_run;
+  executable_class->validate = bench_vulkan_executable_validate;
+}
+
+static void
+bench_vulkan_executable_init (BenchVulkanExecutable *self)
+{
+}
+
+static void
+fill_uniform (float   *x,
+              gsize    n,
+              guint32  seed)
+{
+  guint64 state = 0x9E3779B97F4A7C15ull ^ seed;
+
+  /* splitmix64: reproducible values in [-1, 1) */
+  for (gsize i = 0; i < n; i++)
+    {
+      guint64 z = (state += 0x9E3779B97F4A7C15ull);
+
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+      z ^= z >> 31;
+      x[i] = (float) ((z >> 40) * (2.0 / (1 << 24)) - 1.0);
+    }
+}
+
+static void
+set_work (BenchVulkanExecutable *self,
+          double                 flops,
+          double                 bytes,
+          gint64                 allocated)
+{
+  BenchWork *work = bench_executable_get_work (BENCH_EXECUTABLE (self));
+  gint64 usage = bench_vulkan_context_get_usage (self->ctx);
+
+  work->flops = flops;
+  work->bytes = bytes;
+  work->items = 1;
+  work->workspace_bytes = allocated;
+  /* What the driver reports in use when it can (VK_EXT_memory_budget),
+   * otherwise what this workload allocated. */
+  work->device_memory_bytes = usage > 0 ? usage : allocated;
+}
+
+static gboolean
+check_buffer_size (BenchVulkanExecutable  *self,
+                   const char             *workload,
+                   guint64                 bytes,
+                   GError                **error)
+{
+  guint64 limit = self->ctx->props.limits.maxStorageBufferRange;
+
+  if (bytes > limit)
+    {
+      g_autofree char *want = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *max = g_format_size_full (limit, G_FORMAT_SIZE_IEC_UNITS);
+
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_NOT_SUPPORTED,
+                   "%s needs %s storage buffers but vulkan:%u (%s) allows at most %s; "
+                   "choose a smaller size", workload, want, self->ctx->index,
+                   self->ctx->props.deviceName, max);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  guint32 wx, wy, rm, rn, tk;
+} GemmTile;
+
+/* BENCHTOP_VULKAN_GEMM overrides the shader for tuning: "naive" or
+ * "WX,WY,RM,RN,TK" (tiled). */
+static gboolean
+gemm_tile_from_env (GemmTile  *tile,
+                    gboolean  *naive,
+                    GError   **error)
+{
+  const char *env = g_getenv ("BENCHTOP_VULKAN_GEMM");
+  guint v[5];
+
+  if (env == NULL || *env == '\0')
+    return TRUE;
+  if (g_str_equal (env, "naive"))
+    {
+      *naive = TRUE;
+      return TRUE;
+    }
+  if (sscanf (env, "%u,%u,%u,%u,%u", &v[0], &v[1], &v[2], &v[3], &v[4]) != 5 ||
+      v[0] == 0 || v[1] == 0 || v[2] == 0 || v[3] == 0 || v[3] % 4 != 0 || v[4] == 0)
+    {
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_INVALID_ARGUMENT,
+                   "BENCHTOP_VULKAN_GEMM=“%s” is not “naive” or “WX,WY,RM,RN,TK” "
+                   "(RN a multiple of 4)", env);
+      return FALSE;
+    }
+  *tile = (GemmTile) { v[0], v[1], v[2], v[3], v[4] };
+  return TRUE;
+}
+
+static gboolean
+prepare_gemm (BenchVulkanExecutable  *self,
+              const BenchConfig      *config,
+              GCancellable           *cancellable,
+              GError                **error)
+{
+  gint64 n = config->size > 0 ? config->size : GEMM_DEFAULT_SIZE;
+  const VkPhysicalDeviceLimits *limits = &self->ctx->props.limits;
+  GemmTile tile = { 16, 16, 4, 4, 16 };
+  gboolean naive = FALSE;
+  guint32 push[3];
+  guint64 bytes;
+  guint32 groups_x, groups_y;
+
+  if (n > 65535)
+    {
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_INVALID_ARGUMENT,
+                   "gemm size %" G_GINT64_FORMAT " is too large for vulkan; the largest is 65535", n);
+      return FALSE;
+    }
+  /* CPU implementations (lavapipe) run invocations as SIMD lanes and load
+   * memory lane by lane: larger register blocks amortise the loads better
+   * (measured on lavapipe: 128x64 tiles of 16x16 per invocation were the
+   * fastest of the shapes tried). */
+  if (self->ctx->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU)
+    tile = (GemmTile) { 4, 8, 16, 16, 8 };
+  if (!gemm_tile_from_env (&tile, &naive, error))
+    return FALSE;
+  /* 128 invocations is the smallest limit Vulkan allows: same tile. */
+  if (!naive && tile.wx * tile.wy > limits->maxComputeWorkGroupInvocations)
+    tile = (GemmTile) { 16, 8, 8, 4, 16 };
+  if (!naive &&
+      (tile.wx * tile.wy > limits->maxComputeWorkGroupInvocations ||
+       tile.wx > limits->maxComputeWorkGroupSize[0] || tile.wy > limits->maxComputeWorkGroupSize[1] ||
+       (guint64) tile.tk * (tile.wy * tile.rm + tile.wx * tile.rn) * 4 > limits->maxComputeSharedMemorySize))
+    {
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_NOT_SUPPORTED,
+                   "the gemm tile %ux%u x %ux%u (k %u) exceeds the limits of vulkan:%u (%s)",
+                   tile.wx, tile.wy, tile.rm, tile.rn, tile.tk, self->ctx->index,
+                   self->ctx->props.deviceName);
+      return FALSE;
+    }
+
+  self->kind = KIND_GEMM;
+  self->n = n;
+  bytes = (guint64) n * n * sizeof (float);
+  if (!check_buffer_size (self, "gemm", bytes, error))
+    return FALSE;
+
+  self->host_a = g_try_malloc (bytes);
+  self->host_b = g_try_malloc (bytes);
+  if (self->host_a == NULL || self->host_b == NULL)
+    {
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_FAILED,
+                   "cannot allocate the host copies of gemm %" G_GINT64_FORMAT "; choose a smaller size", n);
+      return FALSE;
+    }
+  fill_uniform (self->host_a, n * n, 1);
+  fill_uniform (self->host_b, n * n, 2);
+
+  if ((self->a = bench_vulkan_buffer_new (self->ctx, bytes, error)) == NULL ||
+      (self->b = bench_vulkan_buffer_new (self->ctx, bytes, error)) == NULL ||
+      (self->c = bench_vulkan_buffer_new (self->ctx, bytes, error)) == NULL)
+    return FALSE;
+  if (!bench_vulkan_buffer_upload (self->a, self->host_a, bytes, error) ||
+      !bench_vulkan_buffer_upload (self->b, self->host_b, bytes, error))
+    return FALSE;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  push[0] = push[1] = push[2] = n;
+  if (naive)
+    {
+      self->pipeline = bench_vulkan_pipeline_new (self->ctx, "gemm-naive", 3, NULL, 0,
+                                                  sizeof push, 1, error);
+      if (self->pipeline == NULL)
+        return FALSE;
+      bench_vulkan_pipeline_bind (self->pipeline, 0, (BenchVulkanBuffer *[]) { self->a, self->b, self->c },
+                                  NULL, NULL);
+      groups_x = groups_y = (n + 15) / 16;
+      self->impl = g_strdup ("naive GLSL SGEMM, one invocation per element, 16x16 workgroups");
+    }
+  else
+    {
+      guint32 spec[5] = { tile.wx, tile.wy, tile.rm, tile.rn, tile.tk };
+
+      self->pipeline = bench_vulkan_pipeline_new (self->ctx, "gemm", 4, spec, G_N_ELEMENTS (spec),
+                                                  sizeof push, 1, error);
+      if (self->pipeline == NULL)
+        return FALSE;
+      bench_vulkan_pipeline_bind (self->pipeline, 0,
+                                  (BenchVulkanBuffer *[]) { self->a, self->b, self->c, self->b },
+                                  NULL, NULL);
+      groups_x = (n + tile.wx * tile.rn - 1) / (tile.wx * tile.rn);
+      groups_y = (n + tile.wy * tile.rm - 1) / (tile.wy * tile.rm);
+      self->impl = g_strdup_printf ("tiled GLSL SGEMM, %ux%u tile, %ux%u invocations of %ux%u, k step %u",
+                                    tile.wy * tile.rm, tile.wx * tile.rn, tile.wx, tile.wy,
+                                    tile.rm, tile.rn, tile.tk);
+    }
+
+  if ((self->commands = bench_vulkan_commands_new (self->ctx, error)) == NULL)
+    return FALSE;
+  if (!bench_vulkan_commands_record (self->commands, self->pipeline, sizeof push,
+                                     &(BenchVulkanDispatch) { 0, push, groups_x, groups_y }, 1,
+                                     error))
+    return FALSE;
+
+  /* FLOPs are exact (2 per multiply-add); bytes are the minimum traffic. */
+  set_work (self, 2.0 * n * n * n, 3.0 * bytes, 3 * (gint64) bytes);
+  return TRUE;
+}
+
+static gboolean
+prepare_triad (BenchVulkanExecutable  *self,
+               const BenchConfig      *config,
+               GCancellable           *cancellable,
+               GError                **error)
+{
+  gint64 bytes = config->size > 0 ? config->size : TRIAD_DEFAULT_BYTES;
+  gint64 n = bytes / sizeof (float);
+  const VkPhysicalDeviceLimits *limits = &self->ctx->props.limits;
+  g_autofree BenchVulkanDispatch *dispatches = NULL;
+  g_autofree float *host = NULL;
+  guint64 align, chunk, total_groups = 0;
+  guint n_chunks;
+
+  if (n == 0 || n > G_MAXUINT32)
+    {
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_INVALID_ARGUMENT,
+                   "stream-triad on vulkan needs between 4 bytes and 16 GiB per array, not %"
+                   G_GINT64_FORMAT, bytes);
+      return FALSE;
+    }
+
+  self->kind = KIND_TRIAD;
+  self->n = n;
+  bytes = n * sizeof (float);
+
+  if ((self->a = bench_vulkan_buffer_new (self->ctx, bytes, error)) == NULL ||
+      (self->b = bench_vulkan_buffer_new (self->ctx, bytes, error)) == NULL ||
+      (self->c = bench_vulkan_buffer_new (self->ctx, bytes, error)) == NULL)
+    return FALSE;
+
+  if ((host = g_try_malloc (bytes)) == NULL)
+    {
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_FAILED,
+                   "cannot allocate a host copy of %" G_GINT64_FORMAT " bytes for stream-triad", bytes);
+      return FALSE;
+    }
+  for (gint64 i = 0; i < n; i++)
+    host[i] = 1.0f + (i % 7) * 0.5f;
+  if (!bench_vulkan_buffer_upload (self->b, host, bytes, error))
+    return FALSE;
+  for (gint64 i = 0; i < n; i++)
+    host[i] = 2.0f + (i % 5) * 0.25f;
+  if (!bench_vulkan_buffer_upload (self->c, host, bytes, error))
+    return FALSE;
+  memset (host, 0, bytes);
+  if (!bench_vulkan_buffer_upload (self->a, host, bytes, error))
+    return FALSE;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  /* Storage buffer bindings are limited (128 MiB on lavapipe): larger
+   * arrays are bound in chunks, one dispatch each, all in one submission.
+   * Chunks are whole vec4s and keep offsets aligned for the device. */
+  align = MAX (limits->minStorageBufferOffsetAlignment, 16);
+  chunk = (MIN ((guint64) bytes, limits->maxStorageBufferRange) / align) * align / sizeof (float);
+  if (chunk == 0)
+    chunk = n;
+  n_chunks = (n + chunk - 1) / chunk;
+
+  self->pipeline = bench_vulkan_pipeline_new (self->ctx, "triad", 6, NULL, 0, sizeof (TriadPush),
+                                              n_chunks, error);
+  if (self->pipeline == NULL)
+    return FALSE;
+
+  self->triad_push = g_new0 (TriadPush, n_chunks);
+  dispatches = g_new0 (BenchVulkanDispatch, n_chunks);
+  for (guint i = 0; i < n_chunks; i++)
+    {
+      guint64 first = (guint64) i * chunk;
+      guint64 count = MIN (chunk, (guint64) n - first);
+      VkDeviceSize offset = first * sizeof (float);
+      VkDeviceSize range = count * sizeof (float);
+      guint64 groups = MAX (1, (count / 4 + 255) / 256);
+
+      groups = MIN (groups, limits->maxComputeWorkGroupCount[0]);
+      bench_vulkan_pipeline_bind (self->pipeline, i,
+                                  (BenchVulkanBuffer *[]) { self->a, self->b, self->c,
+                                                            self->a, self->b, self->c },
+                                  (VkDeviceSize[]) { offset, offset, offset, offset, offset, offset },
+                                  (VkDeviceSize[]) { range, range, range, range, range, range });
+      self->triad_push[i].n = count;
+      self->triad_push[i].s = TRIAD_SCALAR;
+      dispatches[i] = (BenchVulkanDispatch) { i, &self->triad_push[i], groups, 1 };
+      total_groups += groups;
+    }
+
+  if ((self->commands = bench_vulkan_commands_new (self->ctx, error)) == NULL)
+    return FALSE;
+  if (!bench_vulkan_commands_record (self->commands, self->pipeline, sizeof (TriadPush),
+                                     dispatches, n_chunks, error))
+    return FALSE;
+
+  self->impl = g_strdup_printf ("GLSL vec4 triad, %u dispatch%s, %" G_GUINT64_FORMAT
+                                " workgroups of 256", n_chunks, n_chunks > 1 ? "es" : "",
+                                total_groups);
+
+  /* STREAM convention: 2 reads + 1 write per element. */
+  set_work (self, 2.0 * n, 3.0 * bytes, 3 * bytes);
+  return TRUE;
+}
+
+static gboolean
+record_peak (BenchVulkanExecutable  *self,
+             GError                **error)
+{
+  struct { guint32 iters; float x; float y; } push = { self->peak_iters, PEAK_X, PEAK_Y };
+
+  g_clear_pointer (&self->commands, bench_vulkan_commands_free);
+  if ((self->commands = bench_vulkan_commands_new (self->ctx, error)) == NULL)
+    return FALSE;
+
+  return bench_vulkan_commands_record (self->commands, self->pipeline, sizeof push,
+                                       &(BenchVulkanDispatch) { 0, &push, PEAK_GROUPS, 1 }, 1,
+                                       error);
+}
+
+static gboolean
+prepare_peak (BenchVulkanExecutable  *self,
+              const BenchConfig      *config,
+              GCancellable           *cancellable,
+              GError                **error)
+{
+  guint32 spec[1] = { PEAK_ACC };
+  double seconds = INFINITY;
+  BenchIteration iteration;
+  gsize bytes;
+
+  self->kind = KIND_PEAK;
+  self->peak_invocations = PEAK_GROUPS * PEAK_LOCAL_SIZE;
+  bytes = (gsize) self->peak_invocations * PEAK_ACC * 4 * sizeof (float);
+  if ((self->a = bench_vulkan_buffer_new (self->ctx, bytes, error)) == NULL)
+    return FALSE;
+
+  self->pipeline = bench_vulkan_pipeline_new (self->ctx, "peak", 1, spec, 1, 3 * sizeof (guint32), 1, error);
+  if (self->pipeline == NULL)
+    return FALSE;
+  bench_vulkan_pipeline_bind (self->pipeline, 0, (BenchVulkanBuffer *[]) { self->a }, NULL, NULL);
+
+  /* Calibrate: the fastest of a few runs (the first also warms the
+   * driver), then scale the chain length to the target duration. */
+  self->peak_iters = 1024;
+  if (!record_peak (self, error))
+    return FALSE;
+  for (guint i = 0; i < 3; i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      if (!bench_vulkan_executable_run (BENCH_EXECUTABLE (self), &iteration, error))
+        return FALSE;
+      if (i > 0)
+        seconds = MIN (seconds, (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+  self->has_run = FALSE;
+  seconds = MAX (seconds, 1e-6);
+  self->peak_iters = CLAMP ((guint64) (self->peak_iters * PEAK_TARGET_SECONDS / seconds),
+                            1024, PEAK_MAX_ITERS);
+  if (!record_peak (self, error))
+    return FALSE;
+
+  self->impl = g_strdup_printf ("GLSL vec4 FMA, %d chains x %u invocations x %u steps",
+                                PEAK_ACC, self->peak_invocations, self->peak_iters);
+
+  /* Exact: each step is one vec4 FMA (8 FLOPs) on each chain. No memory
+   * traffic to speak of, so bytes stays unknown. */
+  set_work (self, 8.0 * PEAK_ACC * (double) self->peak_invocations * self->peak_iters,
+            NAN, bytes);
+  return TRUE;
+}
+
+BenchExecutable *
+bench_vulkan_executable_new (guint               device_index,
+                             const BenchConfig  *config,
+                             GCancellable       *cancellable,
+                             GError            **error)
+{
+  g_autoptr(BenchVulkanExecutable) self = NULL;
+  const char *precision;
+  gboolean ok;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (config->workload != NULL, NULL);
+
+  if (!g_str_equal (config->workload, "gemm") &&
+      !g_str_equal (config->workload, "stream-triad") &&
+      !g_str_equal (config->workload, "peak-flops"))
+    {
+      g_autoptr(BenchWorkload) known = bench_workload_lookup (config->workload, NULL);
+
+      g_set_error (error, BENCH_ERROR,
+                   known != NULL ? BENCH_ERROR_NOT_SUPPORTED : BENCH_ERROR_UNKNOWN_WORKLOAD,
+                   "%s workload “%s” for the vulkan backend; it runs gemm, stream-triad and peak-flops",
+                   known != NULL ? "Cannot run" : "Unknown", config->workload);
+      return NULL;
+    }
+
+  precision = config->precision != NULL ? config->precision : "fp32";
+  if (!g_str_equal (precision, "fp32"))
+    {
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_NOT_SUPPORTED,
+                   "%s in %s is not supported on vulkan:%u; use fp32",
+                   config->workload, precision, device_index);
+      return NULL;
+    }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  self = g_object_new (BENCH_TYPE_VULKAN_EXECUTABLE, NULL);
+  if ((self->ctx = bench_vulkan_context_get (device_index, error)) == NULL)
+    return NULL;
+
+  if (g_str_equal (config->workload, "gemm"))
+    ok = prepare_gemm (self, config, cancellable, error);
+  else if (g_str_equal (config->workload, "stream-triad"))
+    ok = prepare_triad (self, config, cancellable, error);
+  else
+    ok = prepare_peak (self, config, cancellable, error);
+
+  if (!ok)
+    return NULL;
+
+  return BENCH_EXECUTABLE (g_steal_pointer (&self));
+}
+
+const char *
+bench_vulkan_executable_get_impl (BenchVulkanExecutable *self)
+{
+  g_return_val_if_fail (BENCH_IS_VULKAN_EXECUTABLE (self), NULL);
+
+  return self->impl;
+}

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// C = A * B, row-major fp32, M x K times K x N.
+// Tiled through shared memory with register blocking: the workgroup owns
+// a BM x BN tile of C (BM = WY * RM, BN = WX * RN), each invocation RM rows
+// by RN columns (RN/4 vec4s), strided by the workgroup size so neighbouring
+// invocations touch neighbouring columns. All tile sizes are specialization
+// constants so the host can tune them per device. Loads are bounds-checked
+// and zero-filled, so any M, N, K works.
+#version 450
+
+layout(constant_id = 0) const uint WX = 16;
+layout(constant_id = 1) const uint WY = 16;
+layout(constant_id = 2) const uint RM = 4;
+layout(constant_id = 3) const uint RN = 4;   // multiple of 4
+layout(constant_id = 4) const uint TK = 16;
+
+layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z = 1) in;
+
+layout(push_constant) uniform Params { uint M; uint N; uint K; } p;
+
+layout(std430, set = 0, binding = 0) readonly buffer ABuf { float a[]; };
+layout(std430, set = 0, binding = 1) readonly buffer BBuf { float b[]; };
+layout(std430, set = 0, binding = 2) writeonly buffer CBuf { float c[]; };
+// B again as vec4s, used when N is a multiple of 4 (rows stay aligned).
+layout(std430, set = 0, binding = 3) readonly buffer B4Buf { vec4 b4[]; };
+
+const uint BM = WY * RM;
+const uint BN = WX * RN;
+const uint RN4 = RN / 4;
+const uint BN4 = BN / 4;
+const uint THREADS = WX * WY;
+
+shared float As[TK * BM];   // transposed: As[k * BM + m]
+shared vec4 Bs[TK * BN4];   // Bs[k * BN4 + n4]
+
+void
+main ()
+{
+  const uint tx = gl_LocalInvocationID.x;
+  const uint ty = gl_LocalInvocationID.y;
+  const uint tid = ty * WX + tx;
+  const uint m0 = gl_WorkGroupID.y * BM;
+  const uint n0 = gl_WorkGroupID.x * BN;
+  const bool aligned = (p.N & 3u) == 0u;
+
+  vec4 acc[RM][RN4];
+  for (uint i = 0; i < RM; i++)
+    for (uint j = 0; j < RN4; j++)
+      acc[i][j] = vec4 (0.0);
+
+  for (uint k0 = 0; k0 < p.K; k0 += TK)
+    {
+      // A tile: BM rows x TK columns, consecutive invocations read along K.
+      for (uint e = tid; e < BM * TK; e += THREADS)
+        {
+          uint kk = e % TK;
+          uint m = e / TK;
+          uint gm = m0 + m;
+          uint gk = k0 + kk;
+          As[kk * BM + m] = (gm < p.M && gk < p.K) ? a[gm * p.K + gk] : 0.0;
+        }
+      // B tile: TK rows x BN columns, as vec4s.
+      for (uint e = tid; e < TK * BN4; e += THREADS)
+        {
+          uint n4 = e % BN4;
+          uint kk = e / BN4;
+          uint gk = k0 + kk;
+          uint gn = n0 + n4 * 4u;
+          vec4 v = vec4 (0.0);
+          if (gk < p.K)
+            {
+              if (aligned && gn + 3u < p.N)
+                v = b4[(gk * p.N + gn) / 4u];
+              else
+                for (uint q = 0; q < 4u; q++)
+                  if (gn + q < p.N)
+                    v[q] = b[gk * p.N + gn + q];
+            }
+          Bs[kk * BN4 + n4] = v;
+        }
+      barrier ();
+
+      for (uint kk = 0; kk < TK; kk++)
+        {
+          vec4 bv[RN4];
+          for (uint j = 0; j < RN4; j++)
+            bv[j] = Bs[kk * BN4 + tx + j * WX];
+          for (uint i = 0; i < RM; i++)
+            {
+              float av = As[kk * BM + ty + i * WY];
+              for (uint j = 0; j < RN4; j++)
+                acc[i][j] = fma (vec4 (av), bv[j], acc[i][j]);
+            }
+        }
+      barrier ();
+    }
+
+  for (uint i = 0; i < RM; i++)
+    {
+      uint gm = m0 + ty + i * WY;
+      if (gm >= p.M)
+        continue;
+      for (uint j = 0; j < RN4; j++)
+        {
+          uint gn = n0 + (tx + j * WX) * 4u;
+          for (uint q = 0; q < 4u; q++)
+            if (gn + q < p.N)
+              c[gm * p.N + gn + q] = acc[i][j][q];
+        }
+    }
+}

@@ -1,0 +1,488 @@
+/* test-cpu-kernels.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The CPU backend: its kernels against naive references, its device
+ * discovery, and its executables through the BenchBackend API.
+ */
+#include "config.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "bench-backend-private.h"
+#include "bench-error.h"
+#include "bench-cpu-backend.h"
+#include "bench-cpu-executable.h"
+#include "bench-cpu-info.h"
+#include "bench-cpu-kernels.h"
+
+typedef struct
+{
+  float *a;
+  float *b;
+  float *c;
+} Buffers;
+
+static void
+buffers_clear (Buffers *buffers)
+{
+  g_clear_pointer (&buffers->a, bench_cpu_free);
+  g_clear_pointer (&buffers->b, bench_cpu_free);
+  g_clear_pointer (&buffers->c, bench_cpu_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Buffers, buffers_clear)
+
+static void
+test_alloc_aligned (void)
+{
+  for (gsize bytes = 1; bytes < 5000; bytes = bytes * 3 + 1)
+    {
+      gpointer mem = bench_cpu_alloc (bytes);
+
+      g_assert_nonnull (mem);
+      g_assert_cmpuint ((guintptr) mem % BENCH_CPU_ALIGNMENT, ==, 0);
+      bench_cpu_free (mem);
+    }
+}
+
+static void
+test_fill_deterministic (void)
+{
+  const gsize n = 10007;
+  g_autofree float *x = g_new (float, n);
+  g_autofree float *y = g_new (float, n);
+  g_autofree float *z = g_new (float, n);
+  const int threads = omp_get_max_threads ();
+  double sum = 0.0;
+
+  bench_cpu_fill_uniform (x, n, 42);
+  /* Same seed, one thread: same values, whatever the thread count. */
+  omp_set_num_threads (1);
+  bench_cpu_fill_uniform (y, n, 42);
+  omp_set_num_threads (threads);
+  bench_cpu_fill_uniform (z, n, 43);
+
+  g_assert_cmpmem (x, n * sizeof (float), y, n * sizeof (float));
+  g_assert_true (memcmp (x, z, n * sizeof (float)) != 0);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_assert_cmpfloat (x[i], >=, -1.0f);
+      g_assert_cmpfloat (x[i], <, 1.0f);
+      sum += x[i];
+    }
+  /* Mean of 10^4 uniform values: within 0.05 of 0 by a wide margin. */
+  g_assert_cmpfloat (fabs (sum / n), <, 0.05);
+}
+
+/* Compares one non-square SGEMM through both oneDNN paths with the naive
+ * double reference, entry by entry. */
+static void
+check_sgemm_size (gint64 m,
+                  gint64 n,
+                  gint64 k)
+{
+  g_auto(Buffers) buf = { 0 };
+  g_autofree double *ref = g_new (double, m * n);
+  g_autofree float *c2 = g_new (float, m * n);
+  g_autoptr(BenchCpuMatmul) matmul = NULL;
+  g_autoptr(GError) error = NULL;
+  BenchCpuCheck check;
+  double tolerance = k * FLT_EPSILON;
+
+  buf.a = bench_cpu_alloc (m * k * sizeof (float));
+  buf.b = bench_cpu_alloc (k * n * sizeof (float));
+  buf.c = bench_cpu_alloc (m * n * sizeof (float));
+  bench_cpu_fill_uniform (buf.a, m * k, 7);
+  bench_cpu_fill_uniform (buf.b, k * n, 8);
+
+  bench_cpu_sgemm_reference (m, n, k, buf.a, buf.b, ref);
+
+  g_assert_true (bench_cpu_sgemm (m, n, k, buf.a, buf.b, buf.c, &error));
+  g_assert_no_error (error);
+
+  matmul = bench_cpu_matmul_new (m, n, k, buf.a, buf.b, c2, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (matmul);
+  g_assert_true (bench_cpu_matmul_execute (matmul, &error));
+  g_assert_no_error (error);
+
+  for (gint64 i = 0; i < m; i++)
+    for (gint64 j = 0; j < n; j++)
+      {
+        double scale = 0.0;
+
+        for (gint64 p = 0; p < k; p++)
+          scale += fabs ((double) buf.a[i * k + p] * buf.b[p * n + j]);
+        g_assert_cmpfloat (fabs (buf.c[i * n + j] - ref[i * n + j]), <=, tolerance * scale);
+        g_assert_cmpfloat (fabs (c2[i * n + j] - ref[i * n + j]), <=, tolerance * scale);
+      }
+
+  g_assert_true (bench_cpu_sgemm_check (m, n, k, buf.a, buf.b, buf.c, m * n, &check));
+  g_assert_cmpuint (check.checked, ==, m * n);
+  g_assert_cmpfloat (check.max_rel_error, <=, check.tolerance);
+  g_assert_true (bench_cpu_sgemm_check (m, n, k, buf.a, buf.b, c2, m * n, &check));
+}
+
+static void
+test_sgemm_sizes (void)
+{
+  static const gint64 sizes[] = { 1, 3, 17, 64, 129 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    check_sgemm_size (sizes[i], sizes[i], sizes[i]);
+  /* Non-square, to catch a swapped leading dimension. */
+  check_sgemm_size (17, 5, 33);
+  check_sgemm_size (3, 129, 64);
+}
+
+static void
+test_sgemm_check_detects_error (void)
+{
+  const gint64 n = 129;
+  g_auto(Buffers) buf = { 0 };
+  g_autoptr(GError) error = NULL;
+  BenchCpuCheck check;
+
+  buf.a = bench_cpu_alloc (n * n * sizeof (float));
+  buf.b = bench_cpu_alloc (n * n * sizeof (float));
+  buf.c = bench_cpu_alloc (n * n * sizeof (float));
+  bench_cpu_fill_uniform (buf.a, n * n, 1);
+  bench_cpu_fill_uniform (buf.b, n * n, 2);
+  g_assert_true (bench_cpu_sgemm (n, n, n, buf.a, buf.b, buf.c, &error));
+
+  /* Full check sees a one-entry error; the sampled check (max_full = 0,
+   * so 4096 of 16641 entries) must still pass on correct output. */
+  g_assert_true (bench_cpu_sgemm_check (n, n, n, buf.a, buf.b, buf.c, 0, &check));
+  g_assert_cmpuint (check.checked, ==, 4096);
+  buf.c[5 * n + 7] += 0.01f;
+  g_assert_false (bench_cpu_sgemm_check (n, n, n, buf.a, buf.b, buf.c, n * n, &check));
+  g_assert_cmpfloat (check.max_abs_error, >, 0.009);
+  buf.c[5 * n + 7] = NAN;
+  g_assert_false (bench_cpu_sgemm_check (n, n, n, buf.a, buf.b, buf.c, n * n, &check));
+}
+
+static void
+test_triad (void)
+{
+  const gsize n = 100003;  /* odd: exercises the scalar tail of each chunk */
+  g_auto(Buffers) buf = { 0 };
+  BenchCpuCheck check;
+
+  buf.a = bench_cpu_alloc (n * sizeof (float));
+  buf.b = bench_cpu_alloc (n * sizeof (float));
+  buf.c = bench_cpu_alloc (n * sizeof (float));
+  bench_cpu_triad_init (buf.a, buf.b, buf.c, n);
+
+  /* Before the kernel runs, a[] is all zero: the check must fail. */
+  g_assert_false (bench_cpu_triad_check (buf.a, n, BENCH_CPU_TRIAD_SCALAR, &check));
+
+  bench_cpu_triad (buf.a, buf.b, buf.c, BENCH_CPU_TRIAD_SCALAR, n);
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat (buf.a[i], ==, buf.b[i] + BENCH_CPU_TRIAD_SCALAR * buf.c[i]);
+  g_assert_true (bench_cpu_triad_check (buf.a, n, BENCH_CPU_TRIAD_SCALAR, &check));
+  g_assert_cmpuint (check.checked, ==, n);
+  g_assert_cmpfloat (check.max_abs_error, ==, 0.0);
+
+  /* Misaligned arrays take the plain path and must agree. */
+  memset (buf.a, 0, n * sizeof (float));
+  bench_cpu_triad (buf.a + 1, buf.b + 1, buf.c + 1, BENCH_CPU_TRIAD_SCALAR, n - 1);
+  for (gsize i = 1; i < n; i++)
+    g_assert_cmpfloat (buf.a[i], ==, buf.b[i] + BENCH_CPU_TRIAD_SCALAR * buf.c[i]);
+
+  buf.a[n - 1] += 1.0f;
+  g_assert_false (bench_cpu_triad_check (buf.a, n, BENCH_CPU_TRIAD_SCALAR, &check));
+}
+
+static void
+check_peak_isa (BenchCpuIsa isa)
+{
+  const int threads = bench_cpu_info_usable_threads ();
+  const guint lanes = bench_cpu_isa_lanes (isa);
+  const guint64 inner = 1000;
+  g_autofree float *acc = g_new0 (float, threads * BENCH_CPU_PEAK_CHAINS * lanes);
+  BenchCpuCheck check;
+
+  g_assert_cmpint (bench_cpu_peak_flops_run (isa, inner, 3, threads, acc), ==, threads);
+  g_assert_true (bench_cpu_peak_flops_check (isa, inner, threads, acc, &check));
+  g_assert_cmpuint (check.checked, ==, threads * BENCH_CPU_PEAK_CHAINS * lanes);
+  /* Closed form, written out: acc0 (c * lanes + l) + inner * 2^-16. */
+  g_assert_cmpfloat (acc[0], ==, inner / 65536.0);
+  g_assert_cmpfloat (acc[lanes + 1], ==, lanes + 1 + inner / 65536.0);
+  g_assert_cmpfloat (bench_cpu_peak_flops_count (isa, inner, 3, threads), ==,
+                     (double) threads * 3 * inner * BENCH_CPU_PEAK_CHAINS * lanes * 2);
+
+  /* A result from a different step count must not pass. */
+  g_assert_false (bench_cpu_peak_flops_check (isa, inner + 1, threads, acc, &check));
+}
+
+static void
+test_peak_flops (void)
+{
+  BenchCpuIsa best = bench_cpu_isa_detect ();
+
+  check_peak_isa (BENCH_CPU_ISA_GENERIC);
+  if (best != BENCH_CPU_ISA_GENERIC)
+    check_peak_isa (best);
+  if (best == BENCH_CPU_ISA_AVX512F)
+    check_peak_isa (BENCH_CPU_ISA_AVX2_FMA);
+}
+
+static void
+test_discovery (void)
+{
+  g_autoptr(BenchBackend) backend = g_object_new (BENCH_TYPE_CPU_BACKEND, NULL);
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  BenchDevice *device;
+  const char *fingerprint;
+
+  g_assert_cmpstr (bench_backend_get_name (backend), ==, "cpu");
+
+  devices = bench_backend_discover (backend, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (devices);
+  g_assert_cmpuint (devices->len, ==, 1);
+
+  device = g_ptr_array_index (devices, 0);
+  g_assert_cmpstr (bench_device_get_id (device), ==, "cpu");
+  g_assert_cmpstr (bench_device_get_backend_name (device), ==, "cpu");
+  g_assert_cmpint (bench_device_get_device_type (device), ==, BENCH_DEVICE_TYPE_CPU);
+  g_assert_nonnull (bench_device_get_name (device));
+  g_assert_cmpstr (bench_device_get_name (device), !=, "");
+  g_assert_cmpint (bench_device_get_threads (device), >=, 1);
+  g_assert_cmpint (bench_device_get_threads (device), ==, bench_cpu_info_usable_threads ());
+  g_assert_cmpint (bench_device_get_memory_bytes (device), >, 0);
+  g_assert_true (bench_device_get_backend (device) == (gpointer) backend);
+  g_assert_nonnull (bench_device_get_property_value (device, "kernel"));
+  g_assert_nonnull (bench_device_get_property_value (device, "onednn"));
+  g_assert_nonnull (bench_device_get_property_value (device, "openmp_threads"));
+
+  fingerprint = bench_device_get_fingerprint (device);
+  g_assert_nonnull (fingerprint);
+  g_assert_cmpuint (strlen (fingerprint), ==, 16);
+  for (const char *p = fingerprint; *p; p++)
+    g_assert_true (g_ascii_isxdigit (*p));
+  expected = bench_cpu_info_fingerprint (bench_device_get_name (device),
+                                         bench_device_get_compute_units (device),
+                                         bench_device_get_threads (device),
+                                         bench_device_get_memory_bytes (device));
+  g_assert_cmpstr (fingerprint, ==, expected);
+
+  /* Stable: a second discovery gives the same identity. */
+  {
+    g_autoptr(GPtrArray) again = bench_backend_discover (backend, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (bench_device_get_fingerprint (g_ptr_array_index (again, 0)), ==, fingerprint);
+  }
+}
+
+static void
+test_fingerprint (void)
+{
+  g_autofree char *a = bench_cpu_info_fingerprint ("AMD EPYC", 2, 2, G_GINT64_CONSTANT (24) << 30);
+  g_autofree char *b = bench_cpu_info_fingerprint ("AMD EPYC", 2, 2, (G_GINT64_CONSTANT (24) << 30) - 4096);
+  g_autofree char *c = bench_cpu_info_fingerprint ("AMD EPYC", 2, 4, G_GINT64_CONSTANT (24) << 30);
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "cpu|AMD EPYC|2|2|24", -1);
+
+  g_assert_cmpstr (a, ==, b);   /* rounded to GiB */
+  g_assert_cmpstr (a, !=, c);
+  g_assert_true (g_str_has_prefix (digest, a));
+}
+
+static BenchDevice *
+discover_cpu (BenchBackend *backend)
+{
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GError) error = NULL;
+
+  devices = bench_backend_discover (backend, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (devices->len, ==, 1);
+  return g_object_ref (g_ptr_array_index (devices, 0));
+}
+
+static BenchConfig
+make_config (const char *workload,
+             const char *precision,
+             gint64      size)
+{
+  BenchConfig config = {
+    .workload = (char *) workload,
+    .device_id = (char *) "cpu",
+    .batch_size = -1,
+    .seq_len = -1,
+    .precision = (char *) precision,
+    .mode = (char *) "inference",
+    .size = size,
+    .gen_tokens = -1,
+    .iterations = 1,
+    .warmup = 0,
+    .min_time = 0,
+    .max_time = 0,
+  };
+
+  return config;
+}
+
+static void
+test_prepare_errors (void)
+{
+  g_autoptr(BenchBackend) backend = g_object_new (BENCH_TYPE_CPU_BACKEND, NULL);
+  g_autoptr(BenchDevice) device = discover_cpu (backend);
+  g_autoptr(BenchExecutable) executable = NULL;
+  g_autoptr(GError) error = NULL;
+  BenchConfig config;
+
+  config = make_config ("no-such-workload", "fp32", -1);
+  executable = bench_backend_prepare (backend, device, &config, NULL, &error);
+  g_assert_error (error, BENCH_ERROR, BENCH_ERROR_UNKNOWN_WORKLOAD);
+  g_assert_null (executable);
+  g_assert_nonnull (strstr (error->message, "no-such-workload"));
+  g_clear_error (&error);
+
+  config = make_config ("gemm", "fp16", 64);
+  executable = bench_backend_prepare (backend, device, &config, NULL, &error);
+  g_assert_error (error, BENCH_ERROR, BENCH_ERROR_NOT_SUPPORTED);
+  g_assert_null (executable);
+  g_assert_nonnull (strstr (error->message, "gemm"));
+  g_assert_nonnull (strstr (error->message, "fp16"));
+  g_clear_error (&error);
+
+  config = make_config ("stream-triad", "int8", 1024);
+  executable = bench_backend_prepare (backend, device, &config, NULL, &error);
+  g_assert_error (error, BENCH_ERROR, BENCH_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+
+  /* More memory than the machine has: refused up front, naming the size. */
+  config = make_config ("stream-triad", "fp32", G_GINT64_CONSTANT (1) << 50);
+  executable = bench_backend_prepare (backend, device, &config, NULL, &error);
+  g_assert_error (error, BENCH_ERROR, BENCH_ERROR_DEVICE);
+  g_assert_nonnull (strstr (error->message, "3 PiB"));
+  g_assert_nonnull (strstr (error->message, "stream-triad on cpu"));
+  g_clear_error (&error);
+
+  /* Cancelled before it starts. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+    g_cancellable_cancel (cancellable);
+    config = make_config ("gemm", "fp32", 64);
+    executable = bench_backend_prepare (backend, device, &config, cancellable, &error);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_null (executable);
+  }
+}
+
+/* prepare + run + validate through the BenchBackend API. */
+static BenchExecutable *
+prepare_and_run (BenchBackend *backend,
+                 BenchDevice  *device,
+                 const char   *workload,
+                 gint64        size,
+                 guint         runs)
+{
+  g_autoptr(BenchExecutable) executable = NULL;
+  g_autoptr(GError) error = NULL;
+  BenchConfig config = make_config (workload, "fp32", size);
+  BenchValidationReport report;
+
+  executable = bench_backend_prepare (backend, device, &config, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (executable);
+
+  /* Not run yet: nothing to validate. */
+  g_assert_true (bench_executable_validate (executable, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.validation, ==, BENCH_VALIDATION_NONE);
+
+  for (guint i = 0; i < runs; i++)
+    {
+      BenchIteration iteration;
+
+      g_assert_true (bench_executable_run (executable, &iteration, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (iteration.device_ns, ==, -1);
+    }
+
+  g_assert_true (bench_executable_validate (executable, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.validation, ==, BENCH_VALIDATION_PASS);
+  g_assert_cmpfloat (report.max_rel_error, <=, report.tolerance);
+  g_assert_false (isnan (report.max_abs_error));
+
+  return g_steal_pointer (&executable);
+}
+
+static void
+test_executable_gemm (void)
+{
+  g_autoptr(BenchBackend) backend = g_object_new (BENCH_TYPE_CPU_BACKEND, NULL);
+  g_autoptr(BenchDevice) device = discover_cpu (backend);
+  g_autoptr(BenchExecutable) executable = prepare_and_run (backend, device, "gemm", 64, 3);
+  BenchWork *work = bench_executable_get_work (executable);
+
+  g_assert_cmpfloat (work->flops, ==, 2.0 * 64 * 64 * 64);
+  g_assert_cmpfloat (work->bytes, ==, 3.0 * 64 * 64 * 4);
+  g_assert_cmpfloat (work->items, ==, 1);
+  g_assert_true (isnan (work->tokens));
+  g_assert_cmpint (work->workspace_bytes, ==, 3 * 64 * 64 * 4);
+  g_assert_cmpint (work->weights_bytes, ==, -1);
+  g_assert_nonnull (bench_cpu_executable_get_impl (BENCH_CPU_EXECUTABLE (executable)));
+}
+
+static void
+test_executable_triad (void)
+{
+  const gint64 bytes = 1024 * 1024;
+  g_autoptr(BenchBackend) backend = g_object_new (BENCH_TYPE_CPU_BACKEND, NULL);
+  g_autoptr(BenchDevice) device = discover_cpu (backend);
+  g_autoptr(BenchExecutable) executable = prepare_and_run (backend, device, "stream-triad", bytes, 2);
+  BenchWork *work = bench_executable_get_work (executable);
+
+  g_assert_cmpfloat (work->flops, ==, 2.0 * bytes / 4);
+  g_assert_cmpfloat (work->bytes, ==, 3.0 * bytes);
+  g_assert_cmpint (work->workspace_bytes, ==, 3 * bytes);
+}
+
+static void
+test_executable_peak (void)
+{
+  g_autoptr(BenchBackend) backend = g_object_new (BENCH_TYPE_CPU_BACKEND, NULL);
+  g_autoptr(BenchDevice) device = discover_cpu (backend);
+  g_autoptr(BenchExecutable) executable = prepare_and_run (backend, device, "peak-flops", -1, 1);
+  BenchWork *work = bench_executable_get_work (executable);
+
+  g_assert_cmpfloat (work->flops, >, 0);
+  g_assert_true (isnan (work->bytes));
+  /* Threads x chains x lanes x 2 divides the FLOP count exactly. */
+  g_assert_cmpfloat (fmod (work->flops, (double) omp_get_max_threads () * BENCH_CPU_PEAK_CHAINS * 2), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cpu/alloc-aligned", test_alloc_aligned);
+  g_test_add_func ("/cpu/fill-deterministic", test_fill_deterministic);
+  g_test_add_func ("/cpu/sgemm/sizes", test_sgemm_sizes);
+  g_test_add_func ("/cpu/sgemm/check-detects-error", test_sgemm_check_detects_error);
+  g_test_add_func ("/cpu/triad", test_triad);
+  g_test_add_func ("/cpu/peak-flops", test_peak_flops);
+  g_test_add_func ("/cpu/discovery", test_discovery);
+  g_test_add_func ("/cpu/fingerprint", test_fingerprint);
+  g_test_add_func ("/cpu/prepare-errors", test_prepare_errors);
+  g_test_add_func ("/cpu/executable/gemm", test_executable_gemm);
+  g_test_add_func ("/cpu/executable/triad", test_executable_triad);
+  g_test_add_func ("/cpu/executable/peak-flops", test_executable_peak);
+
+  return g_test_run ();
+}
