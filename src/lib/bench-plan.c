@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bench-error.h"
+#include "bench-hf-config.h"
 #include "bench-plan.h"
 #include "bench-workload.h"
 
@@ -28,6 +29,8 @@ bench_config_copy (const BenchConfig *config)
   copy->device_id = g_strdup (config->device_id);
   copy->precision = g_strdup (config->precision);
   copy->mode = g_strdup (config->mode);
+  copy->model_config = g_strdup (config->model_config);
+  copy->weights = g_strdup (config->weights);
 
   return copy;
 }
@@ -42,6 +45,8 @@ bench_config_free (BenchConfig *config)
   g_free (config->device_id);
   g_free (config->precision);
   g_free (config->mode);
+  g_free (config->model_config);
+  g_free (config->weights);
   g_free (config);
 }
 
@@ -62,6 +67,8 @@ bench_config_dup_label (const BenchConfig *config)
     g_string_append_printf (str, ", seq %d", config->seq_len);
   if (config->size >= 0)
     g_string_append_printf (str, ", size %" G_GINT64_FORMAT, config->size);
+  if (config->n_layers > 0)
+    g_string_append_printf (str, ", %d layers", config->n_layers);
   g_string_append_printf (str, " (%s)", config->precision);
 
   return g_string_free (str, FALSE);
@@ -90,6 +97,21 @@ bench_config_dup_params_json (const BenchConfig *config)
       json_builder_set_member_name (builder, "gen_tokens");
       json_builder_add_int_value (builder, config->gen_tokens);
     }
+  if (config->n_layers > 0)
+    {
+      json_builder_set_member_name (builder, "n_layers");
+      json_builder_add_int_value (builder, config->n_layers);
+    }
+  if (config->model_config != NULL)
+    {
+      json_builder_set_member_name (builder, "model_config");
+      json_builder_add_string_value (builder, config->model_config);
+    }
+  if (config->weights != NULL)
+    {
+      json_builder_set_member_name (builder, "weights");
+      json_builder_add_string_value (builder, config->weights);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -113,6 +135,9 @@ struct _BenchPlan
   gint64     gemm_size;
   gint64     stream_bytes;
   gint       gen_tokens;
+  char      *model_config;
+  char      *weights;
+  gint       n_layers;
 };
 
 G_DEFINE_FINAL_TYPE (BenchPlan, bench_plan, G_TYPE_OBJECT)
@@ -128,6 +153,8 @@ bench_plan_finalize (GObject *object)
   g_clear_pointer (&self->seq_lens, g_array_unref);
   g_clear_pointer (&self->precisions, g_ptr_array_unref);
   g_clear_pointer (&self->mode, g_free);
+  g_clear_pointer (&self->model_config, g_free);
+  g_clear_pointer (&self->weights, g_free);
 
   G_OBJECT_CLASS (bench_plan_parent_class)->finalize (object);
 }
@@ -307,6 +334,53 @@ bench_plan_set_gen_tokens (BenchPlan *self,
   self->gen_tokens = tokens;
 }
 
+void
+bench_plan_set_model_config (BenchPlan  *self,
+                             const char *path)
+{
+  g_return_if_fail (BENCH_IS_PLAN (self));
+  g_free (self->model_config);
+  self->model_config = g_strdup (path);
+}
+
+void
+bench_plan_set_weights (BenchPlan  *self,
+                        const char *path)
+{
+  g_return_if_fail (BENCH_IS_PLAN (self));
+  g_free (self->weights);
+  self->weights = g_strdup (path);
+}
+
+void
+bench_plan_set_n_layers (BenchPlan *self,
+                         gint       n_layers)
+{
+  g_return_if_fail (BENCH_IS_PLAN (self));
+  self->n_layers = n_layers;
+}
+
+const char *
+bench_plan_get_model_config (BenchPlan *self)
+{
+  g_return_val_if_fail (BENCH_IS_PLAN (self), NULL);
+  return self->model_config;
+}
+
+const char *
+bench_plan_get_weights (BenchPlan *self)
+{
+  g_return_val_if_fail (BENCH_IS_PLAN (self), NULL);
+  return self->weights;
+}
+
+gint
+bench_plan_get_n_layers (BenchPlan *self)
+{
+  g_return_val_if_fail (BENCH_IS_PLAN (self), 0);
+  return self->n_layers;
+}
+
 gint
 bench_plan_get_iterations (BenchPlan *self)
 {
@@ -377,7 +451,7 @@ bench_plan_validate (BenchPlan  *self,
 {
   g_return_val_if_fail (BENCH_IS_PLAN (self), FALSE);
 
-  if (self->workloads->len == 0)
+  if (self->workloads->len == 0 && self->model_config == NULL)
     return invalid (error, "No model given; choose one or more with --model");
   if (self->devices->len == 0)
     return invalid (error, "No device given; choose one or more with --device");
@@ -389,6 +463,35 @@ bench_plan_validate (BenchPlan  *self,
       if (workload == NULL)
         return FALSE;
     }
+
+  if (self->model_config != NULL)
+    {
+      BenchModelConfig model;
+
+      if (!bench_hf_config_load (self->model_config, &model, error))
+        return FALSE;
+    }
+  if (self->weights != NULL)
+    {
+      guint n_models = self->workloads->len + (self->model_config != NULL ? 1 : 0);
+
+      if (!g_file_test (self->weights, G_FILE_TEST_IS_REGULAR))
+        return invalid (error, "Weights file “%s” does not exist or is not a regular file", self->weights);
+      if (n_models != 1)
+        return invalid (error, "Weights file “%s” is for one model, but the plan has %u; "
+                        "run one model (--model or --model-config) with --weights", self->weights, n_models);
+      for (guint i = 0; i < self->workloads->len; i++)
+        {
+          g_autoptr(BenchWorkload) workload = bench_workload_lookup (g_ptr_array_index (self->workloads, i), NULL);
+
+          if (g_str_equal (bench_workload_get_family (workload), "gemm") ||
+              g_str_equal (bench_workload_get_category (workload), "micro"))
+            return invalid (error, "Weights file “%s” given for %s, which is not a model",
+                            self->weights, bench_workload_get_name (workload));
+        }
+    }
+  if (self->n_layers < 0)
+    return invalid (error, "The number of layers cannot be negative (%d); 0 runs every layer", self->n_layers);
 
   if (self->precisions->len == 0)
     return invalid (error, "No precision given; valid precisions are fp32, fp16, bf16, int8");
@@ -457,8 +560,53 @@ new_config (BenchPlan     *self,
   config->warmup = self->warmup;
   config->min_time = self->min_time;
   config->max_time = self->max_time;
+  if (!(flags & (BENCH_WORKLOAD_USES_SIZE | BENCH_WORKLOAD_USES_BYTES)) &&
+      g_strcmp0 (bench_workload_get_category (workload), "micro") != 0)
+    {
+      config->n_layers = self->n_layers;
+      config->weights = g_strdup (self->weights);
+    }
 
   return config;
+}
+
+/* The workload a Hugging Face config.json describes, named after the
+ * config (its _name_or_path, else its folder), with the flags of its
+ * architecture. NULL when it does not load (bench_plan_validate() says why). */
+static BenchWorkload *
+custom_workload (const char *path)
+{
+  BenchModelConfig model;
+  BenchWorkloadFlags flags = BENCH_WORKLOAD_USES_BATCH;
+  g_autofree char *name = NULL;
+  g_autofree char *description = NULL;
+  const char *family;
+  BenchWorkload *workload;
+
+  if (!bench_hf_config_load (path, &model, NULL))
+    return NULL;
+
+  switch (model.arch)
+    {
+    case BENCH_MODEL_ARCH_BERT: family = "bert"; break;
+    case BENCH_MODEL_ARCH_ROBERTA: family = "roberta"; break;
+    case BENCH_MODEL_ARCH_GPT2: family = "gpt2"; break;
+    case BENCH_MODEL_ARCH_OPT: family = "opt"; break;
+    case BENCH_MODEL_ARCH_VIT: family = "vit"; break;
+    case BENCH_MODEL_ARCH_T5: family = "t5"; break;
+    default: family = "custom"; break;
+    }
+  if (model.default_seq_len > 0)
+    flags |= BENCH_WORKLOAD_USES_SEQ_LEN;
+  if (model.arch == BENCH_MODEL_ARCH_GPT2 || model.arch == BENCH_MODEL_ARCH_OPT)
+    flags |= BENCH_WORKLOAD_GENERATES;
+
+  name = model.name[0] != '\0' ? g_strdup (model.name) : g_strdup_printf ("custom-%s", family);
+  description = g_strdup_printf ("Custom %s model from %s", family, path);
+  workload = bench_workload_new (name, family,
+                                 model.arch == BENCH_MODEL_ARCH_VIT ? "vision" : "text",
+                                 description, flags);
+  return workload;
 }
 
 /**
@@ -513,6 +661,31 @@ bench_plan_expand (BenchPlan *self)
                                            g_ptr_array_index (self->precisions, p),
                                            batches[b], seqs[s]));
       }
+
+  /* The custom model, after the catalog's, on every device. */
+  if (self->model_config != NULL)
+    {
+      g_autoptr(BenchWorkload) workload = custom_workload (self->model_config);
+
+      for (guint d = 0; workload != NULL && d < self->devices->len; d++)
+        for (guint p = 0; p < self->precisions->len; p++)
+          for (guint b = 0; b < self->batch_sizes->len; b++)
+            {
+              gboolean uses_seq = bench_workload_get_flags (workload) & BENCH_WORKLOAD_USES_SEQ_LEN;
+              guint n_seqs = uses_seq ? self->seq_lens->len : 1;
+
+              for (guint s = 0; s < n_seqs; s++)
+                {
+                  BenchConfig *config = new_config (self, workload,
+                                                    g_ptr_array_index (self->devices, d),
+                                                    g_ptr_array_index (self->precisions, p),
+                                                    g_array_index (self->batch_sizes, gint, b),
+                                                    uses_seq ? g_array_index (self->seq_lens, gint, s) : -1);
+                  config->model_config = g_strdup (self->model_config);
+                  g_ptr_array_add (configs, config);
+                }
+            }
+    }
 
   return configs;
 }
@@ -577,6 +750,21 @@ bench_plan_to_json (BenchPlan *self)
   json_builder_add_int_value (builder, self->stream_bytes);
   json_builder_set_member_name (builder, "gen_tokens");
   json_builder_add_int_value (builder, self->gen_tokens);
+  if (self->model_config != NULL)
+    {
+      json_builder_set_member_name (builder, "model_config");
+      json_builder_add_string_value (builder, self->model_config);
+    }
+  if (self->weights != NULL)
+    {
+      json_builder_set_member_name (builder, "weights");
+      json_builder_add_string_value (builder, self->weights);
+    }
+  if (self->n_layers > 0)
+    {
+      json_builder_set_member_name (builder, "n_layers");
+      json_builder_add_int_value (builder, self->n_layers);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

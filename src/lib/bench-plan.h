@@ -29,6 +29,10 @@ typedef struct
   gint    warmup;
   double  min_time;      /* minimum steady-state seconds */
   double  max_time;      /* stop iterating past this many seconds (<= 0: none) */
+  /* models */
+  char   *model_config;  /* Hugging Face config.json the model is built from, or NULL */
+  char   *weights;       /* .safetensors with the model's weights, or NULL (random) */
+  gint    n_layers;      /* depth override, 0: all layers */
 } BenchConfig;
 
 #define BENCH_TYPE_CONFIG (bench_config_get_type ())
@@ -81,6 +85,19 @@ void        bench_plan_set_stream_bytes (BenchPlan  *self,
                                         gint64       bytes);
 void        bench_plan_set_gen_tokens  (BenchPlan   *self,
                                         gint         tokens);
+/* A custom model from a Hugging Face config.json, run in addition to the
+ * plan's workloads; NULL clears it. */
+void        bench_plan_set_model_config (BenchPlan  *self,
+                                        const char  *path);
+/* Real weights (.safetensors) for the plan's one model; NULL: random. */
+void        bench_plan_set_weights     (BenchPlan   *self,
+                                        const char  *path);
+/* Depth override for models: 0 runs every layer. */
+void        bench_plan_set_n_layers    (BenchPlan   *self,
+                                        gint         n_layers);
+const char *bench_plan_get_model_config (BenchPlan  *self);
+const char *bench_plan_get_weights     (BenchPlan   *self);
+gint        bench_plan_get_n_layers    (BenchPlan   *self);
 gint        bench_plan_get_iterations  (BenchPlan   *self);
 gint        bench_plan_get_warmup      (BenchPlan   *self);
 double      bench_plan_get_min_time    (BenchPlan   *self);

@@ -1,0 +1,1077 @@
+/* bench-cpu-ops.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Linear layers, batched matmuls and convolutions go through oneDNN
+ * primitives, created once per op and cached (re-creating a primitive
+ * costs more than a small matmul). Every other op is a plain loop over
+ * rows: the row kernels are compiled twice (Haswell: AVX2 + FMA, and the
+ * baseline) and picked at load time, and the loops over rows are threaded
+ * with OpenMP once the op is large enough to pay for a fork.
+ *
+ * exp, erf and tanh use polynomial approximations (Cephes exp, Abramowitz
+ * and Stegun 7.1.26 erf): relative error below 1e-6, far inside the 1e-3
+ * tolerance against the double-precision reference (tests/test-cpu-ops.c).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <oneapi/dnnl/dnnl.h>
+
+#include "bench-error.h"
+#include "bench-cpu-ops.h"
+
+/* Below this many elements an op runs on one thread. */
+#define PAR_MIN 32768
+
+#define CLONES __attribute__ ((target_clones ("arch=haswell", "default")))
+
+#define IN(a, i)  ((const float *) (a)->in_data[i])
+#define OUT(a)    ((float *) (a)->out_data)
+
+typedef struct
+{
+  dnnl_primitive_desc_t pd;
+  dnnl_primitive_t      primitive;
+  dnnl_memory_t         mem[4];
+  dnnl_exec_arg_t       args[4];
+  guint                 n_args;
+  gint64                sig[20];    /* what it was built for (see signature()) */
+} Prim;
+
+struct _BenchCpuOps
+{
+  BenchOpTable  table;
+  dnnl_engine_t engine;
+  dnnl_stream_t stream;
+  GHashTable   *prims;   /* const BenchOp * -> Prim */
+};
+
+static void
+prim_free (Prim *p)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (p->mem); i++)
+    g_clear_pointer (&p->mem[i], dnnl_memory_destroy);
+  g_clear_pointer (&p->primitive, dnnl_primitive_destroy);
+  g_clear_pointer (&p->pd, dnnl_primitive_desc_destroy);
+  g_free (p);
+}
+
+static gboolean
+check (dnnl_status_t  status,
+       const char    *what,
+       const BenchOp *op,
+       GError       **error)
+{
+  if (status == dnnl_success)
+    return TRUE;
+  g_set_error (error, BENCH_ERROR,
+               status == dnnl_out_of_memory ? BENCH_ERROR_DEVICE : BENCH_ERROR_FAILED,
+               "oneDNN %s failed for op “%s” (%s) on cpu: status %d",
+               what, op->name, bench_op_kind_to_string (op->kind), (int) status);
+  return FALSE;
+}
+
+/* Creates the primitive and one memory object per argument, without data:
+ * the handles are set on every call (the buffers of a graph may change). */
+static Prim *
+prim_new (BenchCpuOps              *self,
+          const BenchOp            *op,
+          const_dnnl_op_desc_t      desc,
+          const_dnnl_primitive_attr_t attr,
+          const int                *arg_ids,
+          const dnnl_memory_desc_t *const *mds,
+          guint                     n_args,
+          GError                  **error)
+{
+  Prim *p = g_new0 (Prim, 1);
+
+  if (!check (dnnl_primitive_desc_create (&p->pd, desc, attr, self->engine, NULL),
+              "primitive descriptor", op, error) ||
+      !check (dnnl_primitive_create (&p->primitive, p->pd), "primitive creation", op, error))
+    {
+      prim_free (p);
+      return NULL;
+    }
+  for (guint i = 0; i < n_args; i++)
+    {
+      if (!check (dnnl_memory_create (&p->mem[i], mds[i], self->engine, DNNL_MEMORY_NONE),
+                  "memory creation", op, error))
+        {
+          prim_free (p);
+          return NULL;
+        }
+      p->args[i] = (dnnl_exec_arg_t) { arg_ids[i], p->mem[i] };
+    }
+  p->n_args = n_args;
+  return p;
+}
+
+static gboolean
+prim_run (BenchCpuOps   *self,
+          Prim          *p,
+          const BenchOp *op,
+          const void    *const *data,
+          GError       **error)
+{
+  for (guint i = 0; i < p->n_args; i++)
+    if (!check (dnnl_memory_set_data_handle (p->mem[i], (void *) data[i]), "set data", op, error))
+      return FALSE;
+  return check (dnnl_primitive_execute (p->primitive, self->stream, p->n_args, p->args),
+                "execution", op, error) &&
+         check (dnnl_stream_wait (self->stream), "stream wait", op, error);
+}
+
+/* --- linear and matmul --- */
+
+static Prim *
+linear_prim (BenchCpuOps        *self,
+             const BenchOpArgs  *a,
+             GError            **error)
+{
+  const BenchTensor *w = a->in[1];
+  gboolean tw = a->op->p.linear.transpose_w;
+  gint64 K = tw ? w->shape[0] : w->shape[1];
+  gint64 N = tw ? w->shape[1] : w->shape[0];
+  gint64 M = a->in[0]->numel / K;
+  gboolean bias = a->op->n_inputs > 2;
+  dnnl_memory_desc_t src, wei, b, dst;
+  dnnl_matmul_desc_t desc;
+  dnnl_dims_t src_dims = { M, K }, wei_dims = { K, N }, dst_dims = { M, N }, b_dims = { 1, N };
+  /* [N,K] row-major is W^T [K,N] with strides (1, K). */
+  dnnl_dims_t wei_strides = { tw ? N : 1, tw ? 1 : K };
+  const int ids[] = { DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST };
+  const int ids_nb[] = { DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST };
+
+  dnnl_memory_desc_init_by_tag (&src, 2, src_dims, dnnl_f32, dnnl_ab);
+  dnnl_memory_desc_init_by_strides (&wei, 2, wei_dims, dnnl_f32, wei_strides);
+  dnnl_memory_desc_init_by_tag (&b, 2, b_dims, dnnl_f32, dnnl_ab);
+  dnnl_memory_desc_init_by_tag (&dst, 2, dst_dims, dnnl_f32, dnnl_ab);
+  if (!check (dnnl_matmul_desc_init (&desc, &src, &wei, bias ? &b : NULL, &dst),
+              "matmul descriptor", a->op, error))
+    return NULL;
+  if (bias)
+    return prim_new (self, a->op, &desc, NULL, ids,
+                     (const dnnl_memory_desc_t *[]) { &src, &wei, &b, &dst }, 4, error);
+  return prim_new (self, a->op, &desc, NULL, ids_nb,
+                   (const dnnl_memory_desc_t *[]) { &src, &wei, &dst }, 3, error);
+}
+
+static Prim *
+matmul_prim (BenchCpuOps        *self,
+             const BenchOpArgs  *a,
+             GError            **error)
+{
+  const BenchTensor *ta = a->in[0], *out = a->out;
+  guint nd = ta->n_dims;
+  gint64 M = ta->shape[nd - 2], K = ta->shape[nd - 1], N = out->shape[nd - 1];
+  gint64 batch = out->numel / (M * N);
+  gboolean tb = a->op->p.matmul.transpose_b;
+  gint64 sb = a->in_mat_stride[1] > 0 ? a->in_mat_stride[1] : K * N;
+  float alpha = a->op->p.matmul.alpha;
+  dnnl_memory_desc_t src, wei, dst;
+  dnnl_matmul_desc_t desc;
+  dnnl_primitive_attr_t attr = NULL;
+  dnnl_dims_t src_dims = { batch, M, K }, wei_dims = { batch, K, N }, dst_dims = { batch, M, N };
+  dnnl_dims_t wei_strides = { sb, tb ? 1 : N, tb ? K : 1 };
+  const int ids[] = { DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST };
+  Prim *p;
+
+  dnnl_memory_desc_init_by_tag (&src, 3, src_dims, dnnl_f32, dnnl_abc);
+  dnnl_memory_desc_init_by_strides (&wei, 3, wei_dims, dnnl_f32, wei_strides);
+  dnnl_memory_desc_init_by_tag (&dst, 3, dst_dims, dnnl_f32, dnnl_abc);
+  if (!check (dnnl_matmul_desc_init (&desc, &src, &wei, NULL, &dst), "matmul descriptor", a->op, error))
+    return NULL;
+  if (alpha != 1.0f)
+    {
+      if (!check (dnnl_primitive_attr_create (&attr), "attributes", a->op, error))
+        return NULL;
+      dnnl_primitive_attr_set_output_scales (attr, 1, 0, &alpha);
+    }
+  p = prim_new (self, a->op, &desc, attr, ids,
+                (const dnnl_memory_desc_t *[]) { &src, &wei, &dst }, 3, error);
+  g_clear_pointer (&attr, dnnl_primitive_attr_destroy);
+  return p;
+}
+
+static Prim *
+conv_prim (BenchCpuOps        *self,
+           const BenchOpArgs  *a,
+           GError            **error)
+{
+  const BenchTensor *x = a->in[0], *w = a->in[1], *y = a->out;
+  gboolean two_d = a->op->kind == BENCH_OP_CONV2D;
+  gint64 G = a->op->p.conv.groups;
+  gboolean bias = a->op->n_inputs > 2;
+  dnnl_memory_desc_t src, wei, b, dst;
+  dnnl_convolution_desc_t desc;
+  dnnl_dims_t src_dims, wei_dims, dst_dims, b_dims = { w->shape[0] };
+  dnnl_dims_t strides, pad;
+  int nsp = two_d ? 2 : 1;
+  const int ids[] = { DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST };
+  const int ids_nb[] = { DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST };
+  int wnd = 0;
+
+  for (guint i = 0; i < x->n_dims; i++)
+    {
+      src_dims[i] = x->shape[i];
+      dst_dims[i] = y->shape[i];
+    }
+  if (G > 1)
+    wei_dims[wnd++] = G;
+  wei_dims[wnd++] = w->shape[0] / G;
+  for (guint i = 1; i < w->n_dims; i++)
+    wei_dims[wnd++] = w->shape[i];
+  for (int i = 0; i < nsp; i++)
+    {
+      strides[i] = a->op->p.conv.stride[two_d ? i : 0];
+      pad[i] = a->op->p.conv.padding[two_d ? i : 0];
+    }
+
+  dnnl_memory_desc_init_by_tag (&src, x->n_dims, src_dims, dnnl_f32, two_d ? dnnl_abcd : dnnl_abc);
+  dnnl_memory_desc_init_by_tag (&dst, y->n_dims, dst_dims, dnnl_f32, two_d ? dnnl_abcd : dnnl_abc);
+  dnnl_memory_desc_init_by_tag (&wei, wnd, wei_dims, dnnl_f32,
+                                wnd == 3 ? dnnl_abc : wnd == 4 ? dnnl_abcd : dnnl_abcde);
+  dnnl_memory_desc_init_by_tag (&b, 1, b_dims, dnnl_f32, dnnl_a);
+  if (!check (dnnl_convolution_forward_desc_init (&desc, dnnl_forward_inference, dnnl_convolution_direct,
+                                                  &src, &wei, bias ? &b : NULL, &dst,
+                                                  strides, pad, pad),
+              "convolution descriptor", a->op, error))
+    return NULL;
+  if (bias)
+    return prim_new (self, a->op, &desc, NULL, ids,
+                     (const dnnl_memory_desc_t *[]) { &src, &wei, &b, &dst }, 4, error);
+  return prim_new (self, a->op, &desc, NULL, ids_nb,
+                   (const dnnl_memory_desc_t *[]) { &src, &wei, &dst }, 3, error);
+}
+
+/* Everything a primitive depends on: kind, parameters, shapes, strides. */
+static void
+signature (const BenchOpArgs *a,
+           gint64             sig[20])
+{
+  guint n = 0;
+
+  memset (sig, 0, 20 * sizeof (gint64));
+  sig[n++] = a->op->kind;
+  sig[n++] = a->op->n_inputs;
+  memcpy (&sig[n++], &a->op->p, MIN (sizeof a->op->p, sizeof (gint64) * 3));
+  n += 2;
+  for (guint i = 0; i < 2; i++)
+    for (guint d = 0; d < BENCH_GRAPH_MAX_DIMS; d++)
+      sig[n++] = d < a->in[i]->n_dims ? a->in[i]->shape[d] : -1;
+  for (guint d = 0; d < BENCH_GRAPH_MAX_DIMS; d++)
+    sig[n++] = d < a->out->n_dims ? a->out->shape[d] : -1;
+  sig[n++] = a->in_mat_stride[1];
+  g_assert (n <= 20);
+}
+
+static Prim *
+get_prim (BenchCpuOps        *self,
+          const BenchOpArgs  *a,
+          GError            **error)
+{
+  Prim *p = g_hash_table_lookup (self->prims, a->op);
+  gint64 sig[20];
+
+  signature (a, sig);
+  /* Keyed by op: an op of a graph freed since, or storage of another
+   * stride, gives another signature, and a new primitive. */
+  if (p != NULL && memcmp (p->sig, sig, sizeof sig) != 0)
+    {
+      g_hash_table_remove (self->prims, a->op);
+      p = NULL;
+    }
+  if (p != NULL)
+    return p;
+
+  switch (a->op->kind)
+    {
+    case BENCH_OP_LINEAR:
+      p = linear_prim (self, a, error);
+      break;
+    case BENCH_OP_MATMUL:
+      p = matmul_prim (self, a, error);
+      break;
+    case BENCH_OP_CONV1D:
+    case BENCH_OP_CONV2D:
+      p = conv_prim (self, a, error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  if (p != NULL)
+    {
+      memcpy (p->sig, sig, sizeof sig);
+      g_hash_table_insert (self->prims, (gpointer) a->op, p);
+    }
+  return p;
+}
+
+static gboolean
+cpu_prim_op (const BenchOpArgs  *a,
+             gpointer            user_data,
+             GError            **error)
+{
+  BenchCpuOps *self = user_data;
+  Prim *p = get_prim (self, a, error);
+  const void *data[4];
+  guint n = 0;
+
+  if (p == NULL)
+    return FALSE;
+  for (guint i = 0; i < a->op->n_inputs; i++)
+    data[n++] = a->in_data[i];
+  data[n++] = a->out_data;
+  g_assert (n == p->n_args);
+  return prim_run (self, p, a->op, data, error);
+}
+
+/* --- vector math --- */
+
+/* Cephes expf: range reduction by rounding with the 1.5 * 2^23 trick (no
+ * floor, so it vectorises on any SSE level), degree-6 polynomial. */
+static inline float
+fast_expf (float x)
+{
+  float n, r, p, s;
+  gint32 e;
+
+  x = x < -87.0f ? -87.0f : x > 88.0f ? 88.0f : x;
+  n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  e = ((gint32) n + 127) << 23;
+  memcpy (&s, &e, sizeof s);
+  return p * s;
+}
+
+/* Abramowitz and Stegun 7.1.26: absolute error below 1.5e-7. */
+static inline float
+fast_erff (float x)
+{
+  float ax = fabsf (x);
+  float t = 1.0f / (1.0f + 0.3275911f * ax);
+  float p = ((((1.061405429f * t - 1.453152027f) * t + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t;
+
+  return copysignf (1.0f - p * fast_expf (-ax * ax), x);
+}
+
+typedef enum
+{
+  UNARY_GELU_ERF,
+  UNARY_GELU_TANH,
+  UNARY_GELU_QUICK,
+  UNARY_SILU,
+  UNARY_TANH,
+  UNARY_RELU,
+} Unary;
+
+CLONES static void
+unary_run (Unary        kind,
+           const float *x,
+           float       *y,
+           gint64       n)
+{
+  switch (kind)
+    {
+    case UNARY_GELU_ERF:
+#pragma omp simd
+      for (gint64 i = 0; i < n; i++)
+        y[i] = 0.5f * x[i] * (1.0f + fast_erff (x[i] * 0.70710678118654752f));
+      break;
+    case UNARY_GELU_TANH:
+      /* 0.5 x (1 + tanh u) = x sigmoid(2u): no cancellation. */
+#pragma omp simd
+      for (gint64 i = 0; i < n; i++)
+        {
+          float v = x[i];
+          float u = 0.7978845608028654f * (v + 0.044715f * v * v * v);
+          y[i] = v / (1.0f + fast_expf (-2.0f * u));
+        }
+      break;
+    case UNARY_GELU_QUICK:
+#pragma omp simd
+      for (gint64 i = 0; i < n; i++)
+        y[i] = x[i] / (1.0f + fast_expf (-1.702f * x[i]));
+      break;
+    case UNARY_SILU:
+#pragma omp simd
+      for (gint64 i = 0; i < n; i++)
+        y[i] = x[i] / (1.0f + fast_expf (-x[i]));
+      break;
+    case UNARY_TANH:
+#pragma omp simd
+      for (gint64 i = 0; i < n; i++)
+        {
+          float e = fast_expf (-2.0f * fabsf (x[i]));
+          y[i] = copysignf ((1.0f - e) / (1.0f + e), x[i]);
+        }
+      break;
+    case UNARY_RELU:
+    default:
+#pragma omp simd
+      for (gint64 i = 0; i < n; i++)
+        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+      break;
+    }
+}
+
+static void
+unary (Unary        kind,
+       const float *x,
+       float       *y,
+       gint64       n)
+{
+  const gint64 chunk = 4096;
+  gint64 n_chunks = (n + chunk - 1) / chunk;
+
+#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+  for (gint64 c = 0; c < n_chunks; c++)
+    unary_run (kind, x + c * chunk, y + c * chunk, MIN (chunk, n - c * chunk));
+}
+
+static gboolean
+cpu_gelu (const BenchOpArgs  *a,
+          gpointer            user_data,
+          GError            **error)
+{
+  Unary kind = a->op->p.gelu.kind == BENCH_GELU_TANH ? UNARY_GELU_TANH
+             : a->op->p.gelu.kind == BENCH_GELU_QUICK ? UNARY_GELU_QUICK
+             : UNARY_GELU_ERF;
+
+  unary (kind, IN (a, 0), OUT (a), a->out->numel);
+  return TRUE;
+}
+
+static gboolean
+cpu_relu (const BenchOpArgs  *a,
+          gpointer            user_data,
+          GError            **error)
+{
+  unary (UNARY_RELU, IN (a, 0), OUT (a), a->out->numel);
+  return TRUE;
+}
+
+static gboolean
+cpu_silu (const BenchOpArgs  *a,
+          gpointer            user_data,
+          GError            **error)
+{
+  unary (UNARY_SILU, IN (a, 0), OUT (a), a->out->numel);
+  return TRUE;
+}
+
+static gboolean
+cpu_tanh (const BenchOpArgs  *a,
+          gpointer            user_data,
+          GError            **error)
+{
+  unary (UNARY_TANH, IN (a, 0), OUT (a), a->out->numel);
+  return TRUE;
+}
+
+/* --- element-wise binary --- */
+
+CLONES static void
+binary_run (gboolean     mul,
+            const float *x,
+            const float *b,
+            float       *y,
+            gint64       n)
+{
+  if (mul)
+    {
+#pragma omp simd
+      for (gint64 i = 0; i < n; i++)
+        y[i] = x[i] * b[i];
+    }
+  else
+    {
+#pragma omp simd
+      for (gint64 i = 0; i < n; i++)
+        y[i] = x[i] + b[i];
+    }
+}
+
+static gboolean
+binary (const BenchOpArgs *a,
+        gboolean           mul)
+{
+  const float *x = IN (a, 0), *b = IN (a, 1);
+  float *y = OUT (a);
+  gint64 n = a->out->numel, nb = a->in[1]->numel;
+
+  if (nb == n)
+    {
+      const gint64 chunk = 8192;
+      gint64 n_chunks = (n + chunk - 1) / chunk;
+
+#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+      for (gint64 c = 0; c < n_chunks; c++)
+        binary_run (mul, x + c * chunk, b + c * chunk, y + c * chunk, MIN (chunk, n - c * chunk));
+    }
+  else
+    {
+      /* b repeated over the leading dims of a. */
+      gint64 outer = n / nb;
+
+#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+      for (gint64 o = 0; o < outer; o++)
+        binary_run (mul, x + o * nb, b, y + o * nb, nb);
+    }
+  return TRUE;
+}
+
+static gboolean
+cpu_add (const BenchOpArgs  *a,
+         gpointer            user_data,
+         GError            **error)
+{
+  return binary (a, FALSE);
+}
+
+static gboolean
+cpu_mul (const BenchOpArgs  *a,
+         gpointer            user_data,
+         GError            **error)
+{
+  return binary (a, TRUE);
+}
+
+/* --- normalisation --- */
+
+CLONES static void
+layer_norm_row (const float *x,
+                const float *g,
+                const float *b,
+                float       *y,
+                gint64       n,
+                float        eps,
+                gboolean     rms)
+{
+  float mean = 0.0f, var = 0.0f, rstd;
+
+  if (!rms)
+    {
+#pragma omp simd reduction(+:mean)
+      for (gint64 i = 0; i < n; i++)
+        mean += x[i];
+      mean /= n;
+    }
+#pragma omp simd reduction(+:var)
+  for (gint64 i = 0; i < n; i++)
+    var += (x[i] - mean) * (x[i] - mean);
+  rstd = 1.0f / sqrtf (var / n + eps);
+  if (b != NULL)
+    {
+#pragma omp simd
+      for (gint64 i = 0; i < n; i++)
+        y[i] = (x[i] - mean) * rstd * g[i] + b[i];
+    }
+  else
+    {
+#pragma omp simd
+      for (gint64 i = 0; i < n; i++)
+        y[i] = (x[i] - mean) * rstd * g[i];
+    }
+}
+
+static gboolean
+norm_rows (const BenchOpArgs *a,
+           gboolean           rms)
+{
+  gint64 n = a->out->shape[a->out->n_dims - 1];
+  gint64 rows = a->out->numel / n;
+  const float *x = IN (a, 0), *g = IN (a, 1);
+  const float *b = !rms && a->op->n_inputs > 2 ? IN (a, 2) : NULL;
+  float eps = a->op->p.norm.eps;
+  float *y = OUT (a);
+
+#pragma omp parallel for schedule(static) if (a->out->numel >= PAR_MIN)
+  for (gint64 r = 0; r < rows; r++)
+    layer_norm_row (x + r * n, g, b, y + r * n, n, eps, rms);
+  return TRUE;
+}
+
+static gboolean
+cpu_layer_norm (const BenchOpArgs  *a,
+                gpointer            user_data,
+                GError            **error)
+{
+  return norm_rows (a, FALSE);
+}
+
+static gboolean
+cpu_rms_norm (const BenchOpArgs  *a,
+              gpointer            user_data,
+              GError            **error)
+{
+  return norm_rows (a, TRUE);
+}
+
+CLONES static void
+group_norm_group (const float *x,
+                  const float *g,
+                  const float *b,
+                  float       *y,
+                  gint64       channels,
+                  gint64       len,
+                  float        eps)
+{
+  gint64 n = channels * len;
+  float mean = 0.0f, var = 0.0f, rstd;
+
+#pragma omp simd reduction(+:mean)
+  for (gint64 i = 0; i < n; i++)
+    mean += x[i];
+  mean /= n;
+#pragma omp simd reduction(+:var)
+  for (gint64 i = 0; i < n; i++)
+    var += (x[i] - mean) * (x[i] - mean);
+  rstd = 1.0f / sqrtf (var / n + eps);
+  for (gint64 c = 0; c < channels; c++)
+    {
+      float scale = rstd * g[c], shift = b[c] - mean * rstd * g[c];
+      const float *xc = x + c * len;
+      float *yc = y + c * len;
+
+#pragma omp simd
+      for (gint64 l = 0; l < len; l++)
+        yc[l] = xc[l] * scale + shift;
+    }
+}
+
+static gboolean
+cpu_group_norm (const BenchOpArgs  *a,
+                gpointer            user_data,
+                GError            **error)
+{
+  gint64 B = a->out->shape[0], C = a->out->shape[1], L = a->out->shape[2];
+  gint64 G = a->op->p.norm.groups, Cg = C / G;
+  const float *x = IN (a, 0), *g = IN (a, 1), *b = IN (a, 2);
+  float *y = OUT (a);
+
+#pragma omp parallel for collapse(2) schedule(static) if (a->out->numel >= PAR_MIN)
+  for (gint64 bi = 0; bi < B; bi++)
+    for (gint64 gi = 0; gi < G; gi++)
+      {
+        gint64 off = (bi * C + gi * Cg) * L;
+        group_norm_group (x + off, g + gi * Cg, b + gi * Cg, y + off, Cg, L, a->op->p.norm.eps);
+      }
+  return TRUE;
+}
+
+/* --- softmax --- */
+
+/* Positions [0, limit] are candidates; @keep (or NULL) masks some out.
+ * Masked positions get 0; a row with nothing kept comes out as zeros. */
+CLONES static void
+softmax_row (const float *x,
+             float       *y,
+             gint64       n,
+             gint64       limit,
+             const float *keep,
+             float        scale)
+{
+  float mx = -INFINITY, sum = 0.0f, inv;
+  gint64 m = MIN (limit + 1, n);
+
+  if (keep == NULL)
+    {
+#pragma omp simd reduction(max:mx)
+      for (gint64 j = 0; j < m; j++)
+        mx = MAX (mx, scale * x[j]);
+#pragma omp simd reduction(+:sum)
+      for (gint64 j = 0; j < m; j++)
+        {
+          float e = fast_expf (scale * x[j] - mx);
+          y[j] = e;
+          sum += e;
+        }
+    }
+  else
+    {
+#pragma omp simd reduction(max:mx)
+      for (gint64 j = 0; j < m; j++)
+        mx = keep[j] != 0.0f ? MAX (mx, scale * x[j]) : mx;
+      if (mx == -INFINITY)
+        {
+          memset (y, 0, n * sizeof (float));
+          return;
+        }
+#pragma omp simd reduction(+:sum)
+      for (gint64 j = 0; j < m; j++)
+        {
+          float e = keep[j] != 0.0f ? fast_expf (scale * x[j] - mx) : 0.0f;
+          y[j] = e;
+          sum += e;
+        }
+    }
+  inv = sum > 0.0f ? 1.0f / sum : 0.0f;
+#pragma omp simd
+  for (gint64 j = 0; j < m; j++)
+    y[j] *= inv;
+  for (gint64 j = m; j < n; j++)
+    y[j] = 0.0f;
+}
+
+static gboolean
+cpu_softmax (const BenchOpArgs  *a,
+             gpointer            user_data,
+             GError            **error)
+{
+  const BenchTensor *t = a->out;
+  guint nd = t->n_dims;
+  gint64 Lk = t->shape[nd - 1];
+  gint64 Lq = nd >= 2 ? t->shape[nd - 2] : 1;
+  gint64 rows = t->numel / Lk;
+  gint64 per_batch = nd == 4 ? t->shape[1] * Lq : rows;
+  BenchMaskKind mask = a->op->p.softmax.mask;
+  const float *keep = mask == BENCH_MASK_PADDING ? IN (a, 1) : NULL;
+  float scale = a->op->p.softmax.scale;
+  const float *x = IN (a, 0);
+  float *y = OUT (a);
+
+#pragma omp parallel for schedule(static) if (t->numel >= PAR_MIN)
+  for (gint64 r = 0; r < rows; r++)
+    {
+      gint64 q = r % Lq, bi = r / per_batch;
+      gint64 limit = mask == BENCH_MASK_CAUSAL ? q + (Lk - Lq) : Lk - 1;
+
+      softmax_row (x + r * Lk, y + r * Lk, Lk, limit, keep ? keep + bi * Lk : NULL, scale);
+    }
+  return TRUE;
+}
+
+/* --- embedding and data movement --- */
+
+static gboolean
+cpu_embedding (const BenchOpArgs  *a,
+               gpointer            user_data,
+               GError            **error)
+{
+  const gint32 *ids = a->in_data[0];
+  const float *table = IN (a, 1);
+  gint64 V = a->in[1]->shape[0], H = a->in[1]->shape[1], n = a->in[0]->numel;
+  float *y = OUT (a);
+
+  for (gint64 i = 0; i < n; i++)
+    if (ids[i] < 0 || ids[i] >= V)
+      {
+        g_set_error (error, BENCH_ERROR, BENCH_ERROR_INVALID_ARGUMENT,
+                     "Index %d at position %" G_GINT64_FORMAT " of “%s” is outside table “%s” of %" G_GINT64_FORMAT " rows",
+                     ids[i], i, a->in[0]->name, a->in[1]->name, V);
+        return FALSE;
+      }
+
+#pragma omp parallel for schedule(static) if (n * H >= PAR_MIN)
+  for (gint64 i = 0; i < n; i++)
+    memcpy (y + i * H, table + (gint64) ids[i] * H, H * sizeof (float));
+  return TRUE;
+}
+
+static gboolean
+cpu_reshape (const BenchOpArgs  *a,
+             gpointer            user_data,
+             GError            **error)
+{
+  /* A view: nothing to do. */
+  g_assert (a->out_data == a->in_data[0]);
+  return TRUE;
+}
+
+static gboolean
+cpu_permute (const BenchOpArgs  *a,
+             gpointer            user_data,
+             GError            **error)
+{
+  const BenchTensor *x = a->in[0], *o = a->out;
+  const guint *perm = a->op->p.permute.perm;
+  gint64 in_stride[BENCH_GRAPH_MAX_DIMS], ostr[BENCH_GRAPH_MAX_DIMS], dims[BENCH_GRAPH_MAX_DIMS];
+  guint nd = x->n_dims, pad = BENCH_GRAPH_MAX_DIMS - nd;
+  const guint32 *xd = a->in_data[0];
+  guint32 *y = a->out_data;
+
+  in_stride[nd - 1] = 1;
+  for (gint i = nd - 2; i >= 0; i--)
+    in_stride[i] = in_stride[i + 1] * x->shape[i + 1];
+  for (guint i = 0; i < BENCH_GRAPH_MAX_DIMS; i++)
+    {
+      dims[i] = i < pad ? 1 : o->shape[i - pad];
+      ostr[i] = i < pad ? 0 : in_stride[perm[i - pad]];
+    }
+
+#pragma omp parallel for collapse(3) schedule(static) if (o->numel >= PAR_MIN)
+  for (gint64 i0 = 0; i0 < dims[0]; i0++)
+    for (gint64 i1 = 0; i1 < dims[1]; i1++)
+      for (gint64 i2 = 0; i2 < dims[2]; i2++)
+        {
+          const guint32 *src = xd + i0 * ostr[0] + i1 * ostr[1] + i2 * ostr[2];
+          guint32 *dst = y + ((i0 * dims[1] + i1) * dims[2] + i2) * dims[3];
+
+          /* The last axis kept in place (heads split/merge): one copy. */
+          if (ostr[3] == 1)
+            memcpy (dst, src, dims[3] * sizeof (guint32));
+          else
+            for (gint64 i3 = 0; i3 < dims[3]; i3++)
+              dst[i3] = src[i3 * ostr[3]];
+        }
+  return TRUE;
+}
+
+static void
+outer_inner (const BenchTensor *t,
+             guint              axis,
+             gint64            *outer,
+             gint64            *inner)
+{
+  *outer = 1;
+  *inner = 1;
+  for (guint i = 0; i < axis; i++)
+    *outer *= t->shape[i];
+  for (guint i = axis + 1; i < t->n_dims; i++)
+    *inner *= t->shape[i];
+}
+
+static gboolean
+cpu_slice (const BenchOpArgs  *a,
+           gpointer            user_data,
+           GError            **error)
+{
+  guint axis = a->op->p.slice.axis;
+  gint64 outer, inner, len = a->op->p.slice.length, full = a->in[0]->shape[axis];
+  gint64 start = a->op->p.slice.start;
+  const guint32 *x = a->in_data[0];
+  guint32 *y = a->out_data;
+
+  outer_inner (a->in[0], axis, &outer, &inner);
+#pragma omp parallel for schedule(static) if (a->out->numel >= PAR_MIN)
+  for (gint64 o = 0; o < outer; o++)
+    memcpy (y + o * len * inner, x + (o * full + start) * inner, len * inner * 4);
+  return TRUE;
+}
+
+static gboolean
+cpu_concat (const BenchOpArgs  *a,
+            gpointer            user_data,
+            GError            **error)
+{
+  guint axis = a->op->p.concat.axis;
+  gint64 outer, inner, outer_a, outer_b;
+  gint64 la = a->in[0]->shape[axis], lb = a->in[1]->shape[axis];
+  const guint32 *x = a->in_data[0], *z = a->in_data[1];
+  guint32 *y = a->out_data;
+
+  outer_inner (a->out, axis, &outer, &inner);
+  /* A side with batch 1 is repeated over the batch. */
+  outer_inner (a->in[0], axis, &outer_a, &inner);
+  outer_inner (a->in[1], axis, &outer_b, &inner);
+#pragma omp parallel for schedule(static) if (a->out->numel >= PAR_MIN)
+  for (gint64 o = 0; o < outer; o++)
+    {
+      memcpy (y + o * (la + lb) * inner, x + (o % outer_a) * la * inner, la * inner * 4);
+      memcpy (y + (o * (la + lb) + la) * inner, z + (o % outer_b) * lb * inner, lb * inner * 4);
+    }
+  return TRUE;
+}
+
+static gboolean
+cpu_kv_append (const BenchOpArgs  *a,
+               gpointer            user_data,
+               GError            **error)
+{
+  const BenchTensor *c = a->in[0], *x = a->in[1];
+  gint64 BH = c->shape[0] * c->shape[1], L = c->shape[2], D = c->shape[3], T = x->shape[2];
+  gint64 stride = a->out_mat_stride > 0 ? a->out_mat_stride : L * D;
+  gint64 pos = a->op->p.kv.position;
+  const float *xd = IN (a, 1);
+  float *cache = OUT (a);
+
+  g_assert (a->out_data == a->in_data[0]);
+#pragma omp parallel for schedule(static) if (BH * T * D >= PAR_MIN)
+  for (gint64 i = 0; i < BH; i++)
+    memcpy (cache + i * stride + pos * D, xd + i * T * D, T * D * sizeof (float));
+  return TRUE;
+}
+
+/* --- pooling --- */
+
+/* Max pooling ignores padding; average pooling divides by the whole window
+ * (PyTorch's count_include_pad=True), as the reference does. */
+static gboolean
+cpu_pool2d (const BenchOpArgs  *a,
+            gpointer            user_data,
+            GError            **error)
+{
+  const BenchTensor *x = a->in[0];
+  gint64 BC = x->shape[0] * x->shape[1], H = x->shape[2], W = x->shape[3];
+  gint64 Ho = a->out->shape[2], Wo = a->out->shape[3];
+  gint64 k = a->op->p.pool.kernel, s = a->op->p.pool.stride, p = a->op->p.pool.padding;
+  gboolean is_max = a->op->kind == BENCH_OP_MAX_POOL2D;
+  float inv = 1.0f / (float) (k * k);
+  const float *xd = IN (a, 0);
+  float *y = OUT (a);
+
+#pragma omp parallel for schedule(static) if (a->out->numel * k * k >= PAR_MIN)
+  for (gint64 c = 0; c < BC; c++)
+    {
+      const float *xc = xd + c * H * W;
+
+      for (gint64 oh = 0; oh < Ho; oh++)
+        {
+          gint64 h0 = MAX (oh * s - p, 0), h1 = MIN (oh * s - p + k, H);
+
+          for (gint64 ow = 0; ow < Wo; ow++)
+            {
+              gint64 w0 = MAX (ow * s - p, 0), w1 = MIN (ow * s - p + k, W);
+              float acc = is_max ? -INFINITY : 0.0f;
+
+              for (gint64 ih = h0; ih < h1; ih++)
+                for (gint64 iw = w0; iw < w1; iw++)
+                  acc = is_max ? MAX (acc, xc[ih * W + iw]) : acc + xc[ih * W + iw];
+              y[(c * Ho + oh) * Wo + ow] = is_max ? acc : acc * inv;
+            }
+        }
+    }
+  return TRUE;
+}
+
+CLONES static float
+sum_row (const float *x,
+         gint64       n)
+{
+  float sum = 0.0f;
+
+#pragma omp simd reduction(+:sum)
+  for (gint64 i = 0; i < n; i++)
+    sum += x[i];
+  return sum;
+}
+
+static gboolean
+cpu_global_avg_pool (const BenchOpArgs  *a,
+                     gpointer            user_data,
+                     GError            **error)
+{
+  const BenchTensor *x = a->in[0];
+  gint64 BC = x->shape[0] * x->shape[1], HW = x->shape[2] * x->shape[3];
+  const float *xd = IN (a, 0);
+  float *y = OUT (a);
+
+#pragma omp parallel for schedule(static) if (x->numel >= PAR_MIN)
+  for (gint64 c = 0; c < BC; c++)
+    y[c] = sum_row (xd + c * HW, HW) / (float) HW;
+  return TRUE;
+}
+
+/* --- the table --- */
+
+BenchCpuOps *
+bench_cpu_ops_new (GError **error)
+{
+  g_autoptr(BenchCpuOps) self = g_new0 (BenchCpuOps, 1);
+  dnnl_status_t status;
+
+  self->prims = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) prim_free);
+  if ((status = dnnl_engine_create (&self->engine, dnnl_cpu, 0)) != dnnl_success ||
+      (status = dnnl_stream_create (&self->stream, self->engine, dnnl_stream_default_flags)) != dnnl_success)
+    {
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_DEVICE,
+                   "oneDNN cpu engine creation failed: status %d", (int) status);
+      return NULL;
+    }
+
+  self->table.name = "cpu";
+  self->table.user_data = self;
+  self->table.kernels[BENCH_OP_LINEAR] = cpu_prim_op;
+  self->table.kernels[BENCH_OP_MATMUL] = cpu_prim_op;
+  self->table.kernels[BENCH_OP_ADD] = cpu_add;
+  self->table.kernels[BENCH_OP_MUL] = cpu_mul;
+  self->table.kernels[BENCH_OP_LAYER_NORM] = cpu_layer_norm;
+  self->table.kernels[BENCH_OP_RMS_NORM] = cpu_rms_norm;
+  self->table.kernels[BENCH_OP_GROUP_NORM] = cpu_group_norm;
+  self->table.kernels[BENCH_OP_SOFTMAX] = cpu_softmax;
+  self->table.kernels[BENCH_OP_GELU] = cpu_gelu;
+  self->table.kernels[BENCH_OP_RELU] = cpu_relu;
+  self->table.kernels[BENCH_OP_SILU] = cpu_silu;
+  self->table.kernels[BENCH_OP_TANH] = cpu_tanh;
+  self->table.kernels[BENCH_OP_EMBEDDING] = cpu_embedding;
+  self->table.kernels[BENCH_OP_CONV1D] = cpu_prim_op;
+  self->table.kernels[BENCH_OP_CONV2D] = cpu_prim_op;
+  self->table.kernels[BENCH_OP_MAX_POOL2D] = cpu_pool2d;
+  self->table.kernels[BENCH_OP_AVG_POOL2D] = cpu_pool2d;
+  self->table.kernels[BENCH_OP_GLOBAL_AVG_POOL] = cpu_global_avg_pool;
+  self->table.kernels[BENCH_OP_RESHAPE] = cpu_reshape;
+  self->table.kernels[BENCH_OP_PERMUTE] = cpu_permute;
+  self->table.kernels[BENCH_OP_SLICE] = cpu_slice;
+  self->table.kernels[BENCH_OP_CONCAT] = cpu_concat;
+  self->table.kernels[BENCH_OP_KV_APPEND] = cpu_kv_append;
+
+  return g_steal_pointer (&self);
+}
+
+void
+bench_cpu_ops_free (BenchCpuOps *self)
+{
+  if (self == NULL)
+    return;
+  /* Primitives before the engine they were created on. */
+  g_clear_pointer (&self->prims, g_hash_table_unref);
+  g_clear_pointer (&self->stream, dnnl_stream_destroy);
+  g_clear_pointer (&self->engine, dnnl_engine_destroy);
+  g_free (self);
+}
+
+const BenchOpTable *
+bench_cpu_ops_get_table (BenchCpuOps *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return &self->table;
+}
+
+gboolean
+bench_cpu_ops_prepare (BenchCpuOps        *self,
+                       BenchGraphBuffers  *buffers,
+                       GError            **error)
+{
+  BenchGraph *graph = bench_graph_buffers_get_graph (buffers);
+  guint n_ops = bench_graph_get_n_ops (graph);
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  for (guint i = 0; i < n_ops; i++)
+    {
+      const BenchOpArgs *a = bench_graph_buffers_get_op_args (buffers, i);
+
+      switch (a->op->kind)
+        {
+        case BENCH_OP_LINEAR:
+        case BENCH_OP_MATMUL:
+        case BENCH_OP_CONV1D:
+        case BENCH_OP_CONV2D:
+          if (get_prim (self, a, error) == NULL)
+            return FALSE;
+          break;
+        default:
+          break;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+bench_cpu_ops_prepare_func (gpointer             self,
+                            BenchGraphBuffers   *buffers,
+                            GError             **error)
+{
+  return bench_cpu_ops_prepare (self, buffers, error);
+}
