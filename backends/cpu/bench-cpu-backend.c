@@ -9,7 +9,10 @@
 #include "config.h"
 
 #include "bench-backend-private.h"
+#include "bench-error.h"
+#include "bench-model-executable.h"
 #include "bench-cpu-backend.h"
+#include "bench-cpu-ops.h"
 #include "bench-cpu-executable.h"
 #include "bench-cpu-info.h"
 
@@ -45,6 +48,28 @@ bench_cpu_backend_prepare (BenchBackend       *backend,
                            GCancellable       *cancellable,
                            GError            **error)
 {
+  /* Models run through the generic model executable with our op table. */
+  if (bench_model_config_is_model (config))
+    {
+      const char *precision = config->precision != NULL ? config->precision : "fp32";
+      g_autoptr(BenchCpuOps) ops = NULL;
+      const BenchOpTable *table;
+
+      if (!g_str_equal (precision, "fp32"))
+        {
+          g_set_error (error, BENCH_ERROR, BENCH_ERROR_NOT_SUPPORTED,
+                       "%s in %s is not supported on cpu; use fp32",
+                       config->workload, precision);
+          return NULL;
+        }
+      if ((ops = bench_cpu_ops_new (error)) == NULL)
+        return NULL;
+      table = bench_cpu_ops_get_table (ops);
+      return bench_model_executable_new (config, "cpu", table, bench_cpu_ops_prepare_func,
+                                         g_steal_pointer (&ops), (GDestroyNotify) bench_cpu_ops_free,
+                                         cancellable, error);
+    }
+
   return bench_cpu_executable_new (config, cancellable, error);
 }
 

@@ -440,6 +440,9 @@ bench_cli_run (int    argc,
   gint64 gemm_size = BENCH_PLAN_DEFAULT_GEMM_SIZE;
   gint64 bytes = BENCH_PLAN_DEFAULT_BYTES;
   int gen_tokens = BENCH_PLAN_DEFAULT_GEN_TOKENS;
+  g_autofree char *model_config = NULL;
+  g_autofree char *weights = NULL;
+  int n_layers = 0;
   guint sigint_id, sigterm_id;
   int status = BENCH_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
@@ -456,6 +459,9 @@ bench_cli_run (int    argc,
     { "gemm-size", 0, 0, G_OPTION_ARG_INT64, &gemm_size, "GEMM M = N = K (default 1024)", "N" },
     { "bytes", 0, 0, G_OPTION_ARG_INT64, &bytes, "Bytes per STREAM array (default 268435456)", "BYTES" },
     { "gen-tokens", 0, 0, G_OPTION_ARG_INT, &gen_tokens, "Decode steps for generating models (default 32)", "N" },
+    { "model-config", 0, 0, G_OPTION_ARG_FILENAME, &model_config, "Also run the model a Hugging Face config.json describes", "PATH" },
+    { "weights", 0, 0, G_OPTION_ARG_FILENAME, &weights, "Real weights for the one model (default: random)", "FILE.safetensors" },
+    { "layers", 0, 0, G_OPTION_ARG_INT, &n_layers, "Run only the first N layers of each model (default all)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Also write the run to FILE.json", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the run in the native JSON format", NULL },
     { "no-save", 0, 0, G_OPTION_ARG_NONE, &no_save, "Do not record the run in the database", NULL },
@@ -484,7 +490,7 @@ bench_cli_run (int    argc,
       !parse_ints (seq_opt, "--seq-lens", seq_lens))
     return BENCH_CLI_EXIT_USAGE;
 
-  if (models[0] == NULL)
+  if (models[0] == NULL && model_config == NULL)
     {
       g_autoptr(GPtrArray) catalog = bench_workload_catalog ();
       g_autoptr(GString) names = g_string_new (NULL);
@@ -543,6 +549,9 @@ bench_cli_run (int    argc,
   bench_plan_set_gemm_size (plan, gemm_size);
   bench_plan_set_stream_bytes (plan, bytes);
   bench_plan_set_gen_tokens (plan, gen_tokens);
+  bench_plan_set_model_config (plan, model_config);
+  bench_plan_set_weights (plan, weights);
+  bench_plan_set_n_layers (plan, n_layers);
 
   if (!bench_plan_validate (plan, &error))
     {

@@ -64,6 +64,9 @@ typedef struct
   gint64 workspace_bytes;
   gint64 device_memory_bytes;
   char  *flops_breakdown_json;
+  /* The result's params_json when the backend knows more than the config
+   * (e.g. a model's validation scope), or NULL. */
+  char  *params_json;
 } BenchWork;
 
 BenchWork *bench_executable_get_work (BenchExecutable        *self);

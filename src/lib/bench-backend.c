@@ -130,6 +130,7 @@ bench_executable_finalize (GObject *object)
   BenchExecutablePrivate *priv = bench_executable_get_instance_private (self);
 
   g_clear_pointer (&priv->work.flops_breakdown_json, g_free);
+  g_clear_pointer (&priv->work.params_json, g_free);
 
   G_OBJECT_CLASS (bench_executable_parent_class)->finalize (object);
 }

@@ -102,6 +102,11 @@ bench_config_dup_params_json (const BenchConfig *config)
       json_builder_set_member_name (builder, "n_layers");
       json_builder_add_int_value (builder, config->n_layers);
     }
+  if (config->input_size > 0)
+    {
+      json_builder_set_member_name (builder, "input_size");
+      json_builder_add_int_value (builder, config->input_size);
+    }
   if (config->model_config != NULL)
     {
       json_builder_set_member_name (builder, "model_config");
@@ -138,6 +143,7 @@ struct _BenchPlan
   char      *model_config;
   char      *weights;
   gint       n_layers;
+  gint       input_size;
 };
 
 G_DEFINE_FINAL_TYPE (BenchPlan, bench_plan, G_TYPE_OBJECT)
@@ -360,6 +366,14 @@ bench_plan_set_n_layers (BenchPlan *self,
   self->n_layers = n_layers;
 }
 
+void
+bench_plan_set_input_size (BenchPlan *self,
+                           gint       input_size)
+{
+  g_return_if_fail (BENCH_IS_PLAN (self));
+  self->input_size = input_size;
+}
+
 const char *
 bench_plan_get_model_config (BenchPlan *self)
 {
@@ -492,6 +506,8 @@ bench_plan_validate (BenchPlan  *self,
     }
   if (self->n_layers < 0)
     return invalid (error, "The number of layers cannot be negative (%d); 0 runs every layer", self->n_layers);
+  if (self->input_size < 0)
+    return invalid (error, "The input size cannot be negative (%d); 0 is each model's default", self->input_size);
 
   if (self->precisions->len == 0)
     return invalid (error, "No precision given; valid precisions are fp32, fp16, bf16, int8");
@@ -564,6 +580,7 @@ new_config (BenchPlan     *self,
       g_strcmp0 (bench_workload_get_category (workload), "micro") != 0)
     {
       config->n_layers = self->n_layers;
+      config->input_size = self->input_size;
       config->weights = g_strdup (self->weights);
     }
 

@@ -33,6 +33,7 @@ typedef struct
   char   *model_config;  /* Hugging Face config.json the model is built from, or NULL */
   char   *weights;       /* .safetensors with the model's weights, or NULL (random) */
   gint    n_layers;      /* depth override, 0: all layers */
+  gint    input_size;    /* image side, mel frames or audio samples; 0: the model's */
 } BenchConfig;
 
 #define BENCH_TYPE_CONFIG (bench_config_get_type ())
@@ -95,6 +96,10 @@ void        bench_plan_set_weights     (BenchPlan   *self,
 /* Depth override for models: 0 runs every layer. */
 void        bench_plan_set_n_layers    (BenchPlan   *self,
                                         gint         n_layers);
+/* Model input size (image side in pixels, mel frames, audio samples) for
+ * the models that take one; 0: each model's default. */
+void        bench_plan_set_input_size  (BenchPlan   *self,
+                                        gint         input_size);
 const char *bench_plan_get_model_config (BenchPlan  *self);
 const char *bench_plan_get_weights     (BenchPlan   *self);
 gint        bench_plan_get_n_layers    (BenchPlan   *self);

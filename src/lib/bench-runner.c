@@ -303,6 +303,11 @@ fill_from_work (BenchResult     *result,
   result->device_memory_bytes = work->device_memory_bytes;
   g_free (result->flops_breakdown_json);
   result->flops_breakdown_json = g_strdup (work->flops_breakdown_json);
+  if (work->params_json != NULL)
+    {
+      g_free (result->params_json);
+      result->params_json = g_strdup (work->params_json);
+    }
 }
 
 static BenchResult *

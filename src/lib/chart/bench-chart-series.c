@@ -111,6 +111,27 @@ bench_chart_series_set_rgb (BenchChartSeries *self,
   self->generation++;
 }
 
+/**
+ * bench_chart_series_get_rgb:
+ * @rgb: (out): the colour set with bench_chart_series_set_rgb()
+ *
+ * Returns: %TRUE if the series has a colour of its own
+ */
+gboolean
+bench_chart_series_get_rgb (BenchChartSeries *self,
+                            double           *r,
+                            double           *g,
+                            double           *b)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  if (!self->has_rgb)
+    return FALSE;
+  *r = self->rgb.r;
+  *g = self->rgb.g;
+  *b = self->rgb.b;
+  return TRUE;
+}
+
 void
 bench_chart_series_reserve (BenchChartSeries *self,
                             guint             n_points)

@@ -37,6 +37,10 @@ void              bench_chart_series_set_rgb         (BenchChartSeries *self,
                                                       double            r,
                                                       double            g,
                                                       double            b);
+gboolean          bench_chart_series_get_rgb         (BenchChartSeries *self,
+                                                      double           *r,
+                                                      double           *g,
+                                                      double           *b);
 
 void              bench_chart_series_reserve         (BenchChartSeries *self,
                                                       guint             n_points);

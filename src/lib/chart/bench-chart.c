@@ -773,3 +773,51 @@ bench_chart_export (BenchChart        *self,
 
   return TRUE;
 }
+
+/**
+ * bench_chart_copy_without_series:
+ * @self: a chart
+ *
+ * A new chart with everything of @self (kind, titles, axes, theme, log
+ * flags, categories, ceilings, notes, Pareto front) but no series. The app
+ * adds the series it shows: the visible ones, or the points of a zoomed
+ * window.
+ *
+ * Returns: (transfer full): the copy
+ */
+BenchChart *
+bench_chart_copy_without_series (BenchChart *self)
+{
+  BenchChart *copy;
+
+  g_return_val_if_fail (BENCH_IS_CHART (self), NULL);
+
+  copy = bench_chart_new (self->kind);
+  copy->theme = self->theme;
+  copy->title = g_strdup (self->title);
+  copy->subtitle = g_strdup (self->subtitle);
+  copy->x_title = g_strdup (self->x_title);
+  copy->x_unit = g_strdup (self->x_unit);
+  copy->y_title = g_strdup (self->y_title);
+  copy->y_unit = g_strdup (self->y_unit);
+  copy->empty_message = g_strdup (self->empty_message);
+  copy->log_x = self->log_x;
+  copy->log_y = self->log_y;
+  copy->x_time = self->x_time;
+  copy->show_legend = self->show_legend;
+  copy->show_pareto = self->show_pareto;
+  copy->pareto_x = self->pareto_x;
+  copy->pareto_y = self->pareto_y;
+  for (guint i = 0; i < self->categories->len; i++)
+    g_ptr_array_add (copy->categories, g_strdup (g_ptr_array_index (self->categories, i)));
+  for (guint i = 0; i < self->ceilings->len; i++)
+    {
+      const BenchChartCeiling *c = &g_array_index (self->ceilings, BenchChartCeiling, i);
+
+      bench_chart_add_ceiling (copy, c->name, c->color_key, c->peak_gflops, c->bandwidth_gbs);
+    }
+  for (guint i = 0; i < self->notes->len; i++)
+    g_ptr_array_add (copy->notes, g_strdup (g_ptr_array_index (self->notes, i)));
+
+  return copy;
+}

@@ -175,5 +175,7 @@ gboolean         bench_chart_hit_test         (BenchChart      *self,
                                                BenchChartHit   *hit);
 char            *bench_chart_describe_hit     (BenchChart      *self,
                                                const BenchChartHit *hit);
+/* Everything but the series: the app adds the ones it shows. */
+BenchChart      *bench_chart_copy_without_series (BenchChart   *self);
 
 G_END_DECLS

@@ -1,0 +1,521 @@
+/* test-cpu-ops.c: every op of the CPU op table against the reference
+ * executor, on small and odd shapes (not multiples of 8 or 16), with
+ * masks, broadcasts, groups, strides and padding.
+ *
+ * Tolerance: the largest absolute difference over an output must be at
+ * most 1e-4 of that output's largest reference magnitude. The reference
+ * accumulates in double; ours is fp32 (oneDNN GEMM, vectorised sums) with
+ * polynomial exp/erf accurate to ~1e-6, so 1e-4 leaves a wide margin while
+ * still catching any indexing or masking mistake (those give O(1) errors).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "bench-cpu-ops.h"
+#include "bench-error.h"
+#include "bench-graph.h"
+#include "bench-graph-exec.h"
+#include "bench-reference.h"
+#include "bench-weights.h"
+
+#define SHAPE(...) (gint64[]){ __VA_ARGS__ }
+#define TOLERANCE 1e-4
+
+static BenchCpuOps *ops;
+
+static guint
+input (BenchGraph   *g,
+       const char   *name,
+       guint         n_dims,
+       const gint64 *shape)
+{
+  return bench_graph_add_input (g, name, BENCH_DTYPE_F32, BENCH_INIT_NORMAL, 2.0, n_dims, shape);
+}
+
+static guint
+weight (BenchGraph   *g,
+        const char   *name,
+        guint         n_dims,
+        const gint64 *shape)
+{
+  return bench_graph_add_weight (g, name, BENCH_INIT_NORMAL, 1.0, n_dims, shape);
+}
+
+typedef void (*EditInputs) (BenchGraph *g, BenchGraphBuffers *b);
+
+/* Runs @g (last tensor marked as output unless outputs exist) with the CPU
+ * table and the reference on the same weights and inputs; compares. */
+static void
+check_full (BenchGraph *g,
+            EditInputs  edit)
+{
+  g_autoptr(BenchWeights) w = NULL;
+  g_autoptr(BenchGraphBuffers) ours = NULL;
+  g_autoptr(BenchGraphBuffers) ref = NULL;
+  g_autoptr(GError) error = NULL;
+  BenchGraphComparison cmp;
+  guint n_outputs;
+  char *bad = NULL;
+
+  bench_graph_get_outputs (g, &n_outputs);
+  if (n_outputs == 0)
+    bench_graph_mark_output (g, bench_graph_get_n_tensors (g) - 1);
+  bench_graph_seal (g);
+  w = bench_weights_new_random (g, 3);
+  ours = bench_graph_buffers_new (g, w, 5, &error);
+  g_assert_no_error (error);
+  ref = bench_graph_buffers_new (g, w, 5, &error);
+  g_assert_no_error (error);
+  if (edit != NULL)
+    {
+      edit (g, ours);
+      edit (g, ref);
+    }
+
+  g_assert_true (bench_cpu_ops_prepare (ops, ours, &error));
+  g_assert_no_error (error);
+  /* Twice: a second run must not depend on state left by the first. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (bench_graph_execute (g, bench_cpu_ops_get_table (ops), ours, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (bench_graph_execute (g, bench_reference_op_table (), ref, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (bench_graph_buffers_outputs_finite (ours, &bad));
+  bench_graph_buffers_compare (ours, ref, TOLERANCE, &cmp);
+  if (!cmp.pass)
+    g_test_message ("%s: output %s, max relative error %g", bench_graph_get_name (g),
+                    cmp.worst_output, cmp.max_rel_error);
+  g_assert_true (cmp.pass);
+  g_assert_cmpfloat (cmp.max_rel_error, <=, TOLERANCE);
+  bench_graph_comparison_clear (&cmp);
+}
+
+static void
+check (BenchGraph *g)
+{
+  check_full (g, NULL);
+}
+
+static void
+test_linear (void)
+{
+  for (guint tw = 0; tw < 2; tw++)
+    for (guint bias = 0; bias < 2; bias++)
+      {
+        g_autoptr(BenchGraph) g = bench_graph_new ("linear");
+        guint x = input (g, "x", 3, SHAPE (3, 5, 37));
+        guint w = weight (g, "w", 2, tw ? SHAPE (37, 29) : SHAPE (29, 37));
+        gint b = bias ? (gint) weight (g, "b", 1, SHAPE (29)) : -1;
+
+        bench_graph_linear (g, "y", x, w, b, tw);
+        check (g);
+      }
+  {
+    /* One row (a decode step): a matrix-vector product. */
+    g_autoptr(BenchGraph) g = bench_graph_new ("gemv");
+    guint x = input (g, "x", 2, SHAPE (1, 131));
+    guint w = weight (g, "w", 2, SHAPE (67, 131));
+
+    bench_graph_linear (g, "y", x, w, weight (g, "b", 1, SHAPE (67)), FALSE);
+    check (g);
+  }
+}
+
+static void
+test_matmul (void)
+{
+  for (guint tb = 0; tb < 2; tb++)
+    {
+      g_autoptr(BenchGraph) g = bench_graph_new ("matmul");
+      guint a = input (g, "a", 4, SHAPE (2, 3, 7, 13));
+      guint b = input (g, "b", 4, tb ? SHAPE (2, 3, 11, 13) : SHAPE (2, 3, 13, 11));
+
+      bench_graph_matmul (g, "c", a, b, tb, tb ? 0.125f : 1.0f);
+      check (g);
+    }
+  {
+    g_autoptr(BenchGraph) g = bench_graph_new ("matmul-3d");
+    guint a = input (g, "a", 3, SHAPE (5, 1, 9));
+    guint b = input (g, "b", 3, SHAPE (5, 9, 17));
+
+    bench_graph_matmul (g, "c", a, b, FALSE, 1.0f);
+    check (g);
+  }
+}
+
+static void
+test_add_mul (void)
+{
+  for (guint mul = 0; mul < 2; mul++)
+    for (guint bcast = 0; bcast < 2; bcast++)
+      {
+        g_autoptr(BenchGraph) g = bench_graph_new ("binary");
+        /* Large enough to be threaded. */
+        guint x = input (g, "x", 3, SHAPE (3, 129, 97));
+        guint b = bcast ? input (g, "b", 1, SHAPE (97)) : input (g, "b", 3, SHAPE (3, 129, 97));
+
+        if (mul)
+          bench_graph_mul (g, "y", x, b);
+        else
+          bench_graph_add (g, "y", x, b);
+        check (g);
+      }
+}
+
+static void
+test_norms (void)
+{
+  for (guint beta = 0; beta < 2; beta++)
+    {
+      g_autoptr(BenchGraph) g = bench_graph_new ("layer-norm");
+      guint x = input (g, "x", 3, SHAPE (4, 7, 45));
+
+      bench_graph_layer_norm (g, "y", x, weight (g, "g", 1, SHAPE (45)),
+                              beta ? (gint) weight (g, "b", 1, SHAPE (45)) : -1, 1e-5f);
+      check (g);
+    }
+  {
+    g_autoptr(BenchGraph) g = bench_graph_new ("rms-norm");
+    guint x = input (g, "x", 3, SHAPE (2, 9, 51));
+
+    bench_graph_rms_norm (g, "y", x, weight (g, "g", 1, SHAPE (51)), 1e-6f);
+    check (g);
+  }
+  for (guint groups = 1; groups <= 12; groups *= 12)
+    {
+      g_autoptr(BenchGraph) g = bench_graph_new ("group-norm");
+      guint x = input (g, "x", 3, SHAPE (2, 12, 19));
+
+      bench_graph_group_norm (g, "y", x, weight (g, "g", 1, SHAPE (12)), weight (g, "b", 1, SHAPE (12)),
+                              groups, 1e-5f);
+      check (g);
+    }
+}
+
+static void
+mask_some (BenchGraph        *g,
+           BenchGraphBuffers *b)
+{
+  float *keep = bench_graph_buffers_get_data (b, bench_graph_find_tensor (g, "keep")->id);
+  gint64 Lk = 19;
+
+  /* Batch 0 masks keys 2, 8 and the last; batch 1 masks every key (zeros
+   * out, not NaN); batch 2 keeps all. */
+  keep[2] = keep[8] = keep[Lk - 1] = 0;
+  for (gint64 j = 0; j < Lk; j++)
+    keep[Lk + j] = 0;
+}
+
+static void
+test_softmax (void)
+{
+  for (BenchMaskKind mask = BENCH_MASK_NONE; mask <= BENCH_MASK_PADDING; mask++)
+    {
+      g_autoptr(BenchGraph) g = bench_graph_new ("softmax");
+      guint x = input (g, "x", 4, SHAPE (3, 2, 5, 19));
+      guint keep = bench_graph_add_input (g, "keep", BENCH_DTYPE_F32, BENCH_INIT_ONES, 0, 2, SHAPE (3, 19));
+
+      bench_graph_softmax (g, "y", x, mask == BENCH_MASK_NONE ? 1.0f : 0.37f, mask,
+                           mask == BENCH_MASK_PADDING ? (gint) keep : -1);
+      check_full (g, mask == BENCH_MASK_PADDING ? mask_some : NULL);
+    }
+  {
+    /* A large row (threaded, many vector iterations). */
+    g_autoptr(BenchGraph) g = bench_graph_new ("softmax-wide");
+    guint x = input (g, "x", 4, SHAPE (1, 3, 33, 1031));
+
+    bench_graph_softmax (g, "y", x, 0.125f, BENCH_MASK_CAUSAL, -1);
+    check (g);
+  }
+}
+
+static void
+test_unary (void)
+{
+  for (guint k = 0; k < 6; k++)
+    {
+      g_autoptr(BenchGraph) g = bench_graph_new ("unary");
+      /* normal(0, 2): values out to +-8, the tails of every function. */
+      guint x = input (g, "x", 2, SHAPE (37, 1001));
+
+      switch (k)
+        {
+        case 0: bench_graph_gelu (g, "y", x, BENCH_GELU_ERF); break;
+        case 1: bench_graph_gelu (g, "y", x, BENCH_GELU_TANH); break;
+        case 2: bench_graph_gelu (g, "y", x, BENCH_GELU_QUICK); break;
+        case 3: bench_graph_relu (g, "y", x); break;
+        case 4: bench_graph_silu (g, "y", x); break;
+        default: bench_graph_tanh (g, "y", x); break;
+        }
+      check (g);
+    }
+}
+
+static void
+test_embedding (void)
+{
+  g_autoptr(BenchGraph) g = bench_graph_new ("embedding");
+  guint ids = bench_graph_add_input (g, "ids", BENCH_DTYPE_I32, BENCH_INIT_TOKEN_IDS, 31, 2, SHAPE (2, 9));
+
+  bench_graph_embedding (g, "y", ids, weight (g, "table", 2, SHAPE (31, 13)));
+  check (g);
+}
+
+static void
+bad_ids (BenchGraph        *g,
+         BenchGraphBuffers *b)
+{
+  gint32 *ids = bench_graph_buffers_get_data (b, bench_graph_find_tensor (g, "ids")->id);
+
+  ids[3] = 31;
+}
+
+static void
+test_embedding_out_of_range (void)
+{
+  g_autoptr(BenchGraph) g = bench_graph_new ("embedding");
+  guint ids = bench_graph_add_input (g, "ids", BENCH_DTYPE_I32, BENCH_INIT_TOKEN_IDS, 31, 2, SHAPE (2, 9));
+  g_autoptr(BenchWeights) w = NULL;
+  g_autoptr(BenchGraphBuffers) b = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bench_graph_mark_output (g, bench_graph_embedding (g, "y", ids, weight (g, "table", 2, SHAPE (31, 13))));
+  bench_graph_seal (g);
+  w = bench_weights_new_random (g, 3);
+  b = bench_graph_buffers_new (g, w, 5, &error);
+  g_assert_no_error (error);
+  bad_ids (g, b);
+  g_assert_false (bench_graph_execute (g, bench_cpu_ops_get_table (ops), b, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "table"));
+}
+
+static void
+test_conv (void)
+{
+  {
+    g_autoptr(BenchGraph) g = bench_graph_new ("conv1d");
+    guint x = input (g, "x", 3, SHAPE (2, 6, 33));
+
+    bench_graph_conv1d (g, "y", x, weight (g, "w", 3, SHAPE (8, 3, 5)), weight (g, "b", 1, SHAPE (8)), 2, 2, 2);
+    check (g);
+  }
+  {
+    g_autoptr(BenchGraph) g = bench_graph_new ("conv1d-strided");
+    guint x = input (g, "x", 3, SHAPE (1, 1, 401));
+
+    bench_graph_conv1d (g, "y", x, weight (g, "w", 3, SHAPE (7, 1, 10)), -1, 5, 0, 1);
+    check (g);
+  }
+  {
+    g_autoptr(BenchGraph) g = bench_graph_new ("conv2d");
+    guint x = input (g, "x", 4, SHAPE (2, 5, 13, 11));
+
+    bench_graph_conv2d (g, "y", x, weight (g, "w", 4, SHAPE (7, 5, 3, 3)), weight (g, "b", 1, SHAPE (7)), 2, 1, 1);
+    check (g);
+  }
+  {
+    g_autoptr(BenchGraph) g = bench_graph_new ("conv2d-groups");
+    guint x = input (g, "x", 4, SHAPE (1, 6, 9, 10));
+
+    bench_graph_conv2d (g, "y", x, weight (g, "w", 4, SHAPE (9, 2, 3, 3)), weight (g, "b", 1, SHAPE (9)), 1, 1, 3);
+    check (g);
+  }
+  {
+    g_autoptr(BenchGraph) g = bench_graph_new ("conv2d-1x1");
+    guint x = input (g, "x", 4, SHAPE (3, 17, 7, 5));
+
+    bench_graph_conv2d (g, "y", x, weight (g, "w", 4, SHAPE (19, 17, 1, 1)), -1, 1, 0, 1);
+    check (g);
+  }
+}
+
+static void
+test_pool (void)
+{
+  {
+    g_autoptr(BenchGraph) g = bench_graph_new ("max-pool");
+    guint x = input (g, "x", 4, SHAPE (2, 3, 13, 11));
+
+    bench_graph_max_pool2d (g, "y", x, 3, 2, 1);
+    check (g);
+  }
+  {
+    g_autoptr(BenchGraph) g = bench_graph_new ("avg-pool");
+    guint x = input (g, "x", 4, SHAPE (2, 3, 13, 11));
+
+    bench_graph_avg_pool2d (g, "y", x, 3, 2, 1);
+    check (g);
+  }
+  {
+    g_autoptr(BenchGraph) g = bench_graph_new ("global-avg-pool");
+    guint x = input (g, "x", 4, SHAPE (2, 5, 7, 9));
+
+    bench_graph_global_avg_pool (g, "y", x);
+    check (g);
+  }
+}
+
+static void
+test_data_movement (void)
+{
+  for (guint p = 0; p < 3; p++)
+    {
+      static const guint perms[3][4] = { { 0, 2, 1, 3 }, { 0, 3, 1, 2 }, { 3, 2, 1, 0 } };
+      g_autoptr(BenchGraph) g = bench_graph_new ("permute");
+      guint x = input (g, "x", 3, SHAPE (2, 15, 7));
+      guint r = bench_graph_reshape (g, "view", x, 4, SHAPE (2, 5, 3, 7));
+
+      bench_graph_permute (g, "y", r, perms[p]);
+      check (g);
+    }
+  {
+    g_autoptr(BenchGraph) g = bench_graph_new ("slice");
+    guint x = input (g, "x", 3, SHAPE (3, 11, 7));
+
+    bench_graph_mark_output (g, bench_graph_slice (g, "a", x, 1, 3, 5));
+    bench_graph_mark_output (g, bench_graph_slice (g, "b", x, 2, 6, 1));
+    check (g);
+  }
+  {
+    g_autoptr(BenchGraph) g = bench_graph_new ("concat");
+    guint cls = input (g, "cls", 3, SHAPE (1, 1, 7));
+    guint x = input (g, "x", 3, SHAPE (3, 5, 7));
+    guint y = input (g, "y", 3, SHAPE (3, 5, 4));
+
+    /* A batch-1 side repeated over the batch, and the last axis. */
+    bench_graph_mark_output (g, bench_graph_concat (g, "a", cls, x, 1));
+    bench_graph_mark_output (g, bench_graph_concat (g, "b", x, y, 2));
+    check (g);
+  }
+}
+
+/* kv_append then attention, with the cache in external storage larger
+ * than the graph's length, against the same graph in contiguous storage. */
+static void
+test_kv_external (void)
+{
+  const gint64 B = 2, H = 3, L = 6, D = 5, CAP = 9;
+  g_autoptr(BenchGraph) g = bench_graph_new ("kv");
+  guint cache = input (g, "cache", 4, SHAPE (B, H, L, D));
+  guint k = input (g, "k", 4, SHAPE (B, H, 1, D));
+  guint q = input (g, "q", 4, SHAPE (B, H, 1, D));
+  guint view = bench_graph_kv_append (g, "cache.out", cache, k, L - 1);
+  guint s = bench_graph_matmul (g, "scores", q, view, TRUE, 0.5f);
+  g_autoptr(BenchWeights) w = NULL;
+  g_autoptr(BenchGraphBuffers) ref = NULL;
+  g_autoptr(BenchGraphBuffers) ours = NULL;
+  g_autoptr(BenchGraphBuffers) strided_ref = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *store = g_new0 (float, B * H * CAP * D);
+  g_autofree float *store2 = g_new0 (float, B * H * CAP * D);
+  BenchExternalInput ext = { "cache", store, CAP };
+  BenchGraphComparison cmp;
+  const float *contiguous;
+
+  s = bench_graph_softmax (g, "probs", s, 1.0f, BENCH_MASK_NONE, -1);
+  bench_graph_mark_output (g, bench_graph_matmul (g, "context", s, view, FALSE, 1.0f));
+  bench_graph_seal (g);
+  w = bench_weights_new_random (g, 3);
+
+  ref = bench_graph_buffers_new (g, w, 5, &error);
+  g_assert_no_error (error);
+  /* The same past entries, laid out with CAP rows per matrix. */
+  contiguous = bench_graph_buffers_get_data (ref, cache);
+  for (gint64 i = 0; i < B * H; i++)
+    {
+      memcpy (store + i * CAP * D, contiguous + i * L * D, L * D * sizeof (float));
+      memcpy (store2 + i * CAP * D, contiguous + i * L * D, L * D * sizeof (float));
+    }
+  ours = bench_graph_buffers_new_external (g, w, 5, &ext, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (bench_graph_buffers_get_op_args (ours, 1)->in_mat_stride[1], ==, CAP * D);
+
+  g_assert_true (bench_graph_execute (g, bench_reference_op_table (), ref, &error));
+  g_assert_true (bench_graph_execute (g, bench_cpu_ops_get_table (ops), ours, &error));
+  g_assert_no_error (error);
+  bench_graph_buffers_compare (ours, ref, TOLERANCE, &cmp);
+  g_assert_true (cmp.pass);
+  bench_graph_comparison_clear (&cmp);
+  /* New entries at row L - 1 of each matrix, rows past L untouched. */
+  for (gint64 i = 0; i < B * H; i++)
+    for (gint64 d = 0; d < D; d++)
+      {
+        g_assert_cmpfloat (store[(i * CAP + L - 1) * D + d], ==,
+                           ((const float *) bench_graph_buffers_get_data (ours, k))[i * D + d]);
+        g_assert_cmpfloat (store[(i * CAP + L) * D + d], ==, 0.0f);
+      }
+
+  /* The reference honours the stride as well. */
+  ext.data = store2;
+  strided_ref = bench_graph_buffers_new_external (g, w, 5, &ext, 1, &error);
+  g_assert_no_error (error);
+  g_assert_true (bench_graph_execute (g, bench_reference_op_table (), strided_ref, &error));
+  bench_graph_buffers_compare (strided_ref, ref, 0.0, &cmp);
+  g_assert_true (cmp.pass);
+  bench_graph_comparison_clear (&cmp);
+}
+
+static void
+test_external_misuse (void)
+{
+  g_autoptr(BenchGraph) g = bench_graph_new ("misuse");
+  guint x = input (g, "x", 4, SHAPE (1, 2, 3, 4));
+  g_autoptr(BenchWeights) w = NULL;
+  g_autoptr(GError) error = NULL;
+  float store[64];
+  BenchExternalInput ext = { "x", store, 8 };
+  BenchGraphBuffers *b;
+
+  /* Softmax cannot read strided storage. */
+  bench_graph_mark_output (g, bench_graph_softmax (g, "y", x, 1.0f, BENCH_MASK_NONE, -1));
+  bench_graph_seal (g);
+  w = bench_weights_new_random (g, 3);
+  b = bench_graph_buffers_new_external (g, w, 5, &ext, 1, &error);
+  g_assert_null (b);
+  g_assert_error (error, BENCH_ERROR, BENCH_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "“y”"));
+  g_clear_error (&error);
+
+  ext.name = "nope";
+  b = bench_graph_buffers_new_external (g, w, 5, &ext, 1, &error);
+  g_assert_null (b);
+  g_assert_error (error, BENCH_ERROR, BENCH_ERROR_INVALID_ARGUMENT);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  ops = bench_cpu_ops_new (&error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/cpu-ops/linear", test_linear);
+  g_test_add_func ("/cpu-ops/matmul", test_matmul);
+  g_test_add_func ("/cpu-ops/add-mul", test_add_mul);
+  g_test_add_func ("/cpu-ops/norms", test_norms);
+  g_test_add_func ("/cpu-ops/softmax", test_softmax);
+  g_test_add_func ("/cpu-ops/unary", test_unary);
+  g_test_add_func ("/cpu-ops/embedding", test_embedding);
+  g_test_add_func ("/cpu-ops/embedding-out-of-range", test_embedding_out_of_range);
+  g_test_add_func ("/cpu-ops/conv", test_conv);
+  g_test_add_func ("/cpu-ops/pool", test_pool);
+  g_test_add_func ("/cpu-ops/data-movement", test_data_movement);
+  g_test_add_func ("/cpu-ops/kv-external", test_kv_external);
+  g_test_add_func ("/cpu-ops/external-misuse", test_external_misuse);
+
+  ret = g_test_run ();
+  bench_cpu_ops_free (ops);
+  return ret;
+}
