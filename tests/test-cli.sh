@@ -67,6 +67,18 @@ uuid="$(json_get "$tmp/run.json" "d['runs'][0]['uuid']")"
 "$cli" show "${uuid:0:8}" --db "$db" >/dev/null; check "show by uuid prefix" test $? -eq 0
 "$cli" show "nonexistent" --db "$db" >/dev/null 2>&1; check "show of an unknown run exits 1" test $? -eq 1
 
+# compare two runs of the same configurations
+"$cli" run --model gemm,stream-triad --device cpu "${small[@]}" --db "$db" --json >"$tmp/run2.json"
+uuid2="$(json_get "$tmp/run2.json" "d['runs'][0]['uuid']")"
+"$cli" compare "$uuid" "$uuid2" --db "$db" --json >"$tmp/compare.json"
+check "compare exits 0" test $? -eq 0
+check "compare matches both configurations" test "$(json_get "$tmp/compare.json" "len([c for c in d['configurations'] if c['verdict'] != 'missing'])")" = 2
+"$cli" compare "$uuid" nosuchrun --db "$db" >/dev/null 2>&1
+check "compare with an unknown run exits 1" test $? -eq 1
+"$cli" compare "$uuid" --db "$db" >/dev/null 2>&1
+check "compare with one run is a usage error" test $? -eq 2
+"$cli" delete "$uuid2" --db "$db" >/dev/null
+
 # export -> import into an empty database -> export again: identical
 "$cli" export --db "$db" -o "$tmp/export.json" >/dev/null; check "export exits 0" test $? -eq 0
 "$cli" import "$tmp/export.json" --db "$tmp/b.db" >/dev/null; check "import exits 0" test $? -eq 0

@@ -45,5 +45,6 @@ int         bench_cli_import       (int argc, char **argv);
 int         bench_cli_delete       (int argc, char **argv);
 int         bench_cli_chart        (int argc, char **argv);
 int         bench_cli_characterize (int argc, char **argv);
+int         bench_cli_compare      (int argc, char **argv);
 
 G_END_DECLS

@@ -28,6 +28,7 @@ static const Command commands[] = {
   { "export", bench_cli_export, "Export runs to the native JSON format" },
   { "import", bench_cli_import, "Import JSON result files" },
   { "delete", bench_cli_delete, "Delete a run" },
+  { "compare", bench_cli_compare, "Compare two runs: regressions with confidence intervals" },
   { "chart", bench_cli_chart, "Draw a chart of stored results to PNG, SVG or PDF" },
 };
 

@@ -6,6 +6,8 @@
 
 #include <math.h>
 
+#include <json-glib/json-glib.h>
+
 #include "bench-result.h"
 
 G_DEFINE_FINAL_TYPE (BenchResult, bench_result, G_TYPE_OBJECT)
@@ -213,6 +215,15 @@ bench_result_dup_label (BenchResult *self)
     g_string_append_printf (str, ", batch %d", self->batch_size);
   if (self->seq_len >= 0)
     g_string_append_printf (str, ", seq %d", self->seq_len);
+  if (self->params_json != NULL)
+    {
+      g_autoptr(JsonNode) params = json_from_string (self->params_json, NULL);
+
+      if (params != NULL && JSON_NODE_HOLDS_OBJECT (params) &&
+          json_object_has_member (json_node_get_object (params), "size"))
+        g_string_append_printf (str, ", size %" G_GINT64_FORMAT,
+                                json_object_get_int_member (json_node_get_object (params), "size"));
+    }
   if (self->precision != NULL)
     g_string_append_printf (str, " (%s)", self->precision);
 

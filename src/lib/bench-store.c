@@ -1030,7 +1030,9 @@ upsert_device (BenchStore    *self,
     "  memory_bytes = coalesce(excluded.memory_bytes, memory_bytes),"
     "  peak_gflops = coalesce(excluded.peak_gflops, peak_gflops),"
     "  bandwidth_gbs = coalesce(excluded.bandwidth_gbs, bandwidth_gbs),"
-    "  properties = CASE WHEN excluded.properties = '{}' THEN properties ELSE excluded.properties END"
+    /* Merged, so that figures a characterisation stored as properties
+     * survive a later run's fresh discovery. */
+    "  properties = json_patch(properties, excluded.properties)"
     " RETURNING id";
   static const char *sql_prefer_existing =
     "INSERT INTO devices (fingerprint, backend, name, vendor, driver, type, compute_units,"
@@ -1044,7 +1046,7 @@ upsert_device (BenchStore    *self,
     "  memory_bytes = coalesce(memory_bytes, excluded.memory_bytes),"
     "  peak_gflops = coalesce(peak_gflops, excluded.peak_gflops),"
     "  bandwidth_gbs = coalesce(bandwidth_gbs, excluded.bandwidth_gbs),"
-    "  properties = CASE WHEN properties = '{}' THEN excluded.properties ELSE properties END"
+    "  properties = json_patch(excluded.properties, properties)"
     " RETURNING id";
   g_autoptr(CachedStmt) stmt = NULL;
   g_autofree char *properties = NULL;

@@ -202,6 +202,18 @@ build_catalog (void)
                    bench_workload_new ("peak-flops", "peak", "micro",
                                        "Peak FP32 throughput: independent vector FMA chains on every core",
                                        0));
+  g_ptr_array_add (catalog,
+                   bench_workload_new ("transfer-h2d", "transfer", "micro",
+                                       "Host-to-device copy bandwidth, --bytes per copy (accelerators only)",
+                                       BENCH_WORKLOAD_USES_BYTES));
+  g_ptr_array_add (catalog,
+                   bench_workload_new ("transfer-d2h", "transfer", "micro",
+                                       "Device-to-host copy bandwidth, --bytes per copy (accelerators only)",
+                                       BENCH_WORKLOAD_USES_BYTES));
+  g_ptr_array_add (catalog,
+                   bench_workload_new ("dispatch-latency", "dispatch", "micro",
+                                       "Latency of dispatching an empty kernel and waiting for it",
+                                       0));
 
   /* The model architectures, built from their published configurations. */
   {

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bench-backend.h"
+#include "bench-compare.h"
 #include "bench-device.h"
 #include "bench-error.h"
 #include "bench-json.h"
