@@ -1355,6 +1355,24 @@ test_adapter_csv (void)
   g_assert_nonnull (error);
 }
 
+static void
+test_time_display_unit (void)
+{
+  double factor = 0;
+
+  g_assert_cmpstr (bench_chart_time_display_unit ("ms", 0, 4500, &factor), ==, "s");
+  g_assert_cmpfloat (factor, ==, 1e-3);
+  g_assert_cmpstr (bench_chart_time_display_unit ("ms", 0, 250, &factor), ==, "ms");
+  g_assert_cmpfloat (factor, ==, 1);
+  g_assert_cmpstr (bench_chart_time_display_unit ("ms", 0, 0.35, &factor), ==, "µs");
+  g_assert_cmpfloat_with_epsilon (factor, 1e3, 1e-9);
+  g_assert_cmpstr (bench_chart_time_display_unit ("ms", 0, 0.0002, &factor), ==, "ns");
+  g_assert_cmpstr (bench_chart_time_display_unit ("GFLOP/s", 0, 5000, &factor), ==, "GFLOP/s");
+  g_assert_cmpfloat (factor, ==, 1);
+  /* Nothing to scale: the unit as given. */
+  g_assert_cmpstr (bench_chart_time_display_unit ("ms", 0, 0, &factor), ==, "ms");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1362,6 +1380,7 @@ main (int   argc,
   g_setenv ("TZ", "UTC", TRUE);
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/chart/time-display-unit", test_time_display_unit);
   g_test_add_func ("/chart/ticks/linear", test_ticks_linear);
   g_test_add_func ("/chart/ticks/log", test_ticks_log);
   g_test_add_func ("/chart/ticks/time", test_ticks_time);

@@ -70,6 +70,7 @@ typedef struct
   GPtrArray       *labels;      /* PangoLayout per tick */
   double           label_w;     /* widest label */
   double           label_h;
+  double           factor;        /* tick labels show value * factor (time units) */
 } Axis;
 
 typedef struct
@@ -381,7 +382,8 @@ axis_set_range (BenchChart *self,
     {
       g_autofree char *s = a->time
         ? bench_chart_format_time_tick (a->ticks.values[i], a->ticks.step)
-        : bench_chart_format_tick (a->ticks.values[i], a->ticks.step);
+        : bench_chart_format_tick (a->ticks.values[i] * (a->factor > 0 ? a->factor : 1),
+                                   a->ticks.step * (a->factor > 0 ? a->factor : 1));
       PangoLayout *l = text_new (self, FONT_TICK, s);
       double w, h;
 
@@ -916,8 +918,8 @@ layout_cartesian (BenchChart       *self,
 {
   gboolean category = kind_is_category (self->kind);
   gboolean roofline = self->kind == BENCH_CHART_KIND_ROOFLINE;
-  g_autofree char *xt = axis_title_text (self->x_title, self->x_unit);
-  g_autofree char *yt = axis_title_text (self->y_title, self->y_unit);
+  g_autofree char *xt = NULL;
+  g_autofree char *yt = NULL;
   double x_title_h = 0, y_title_h = 0, plot_h;
   Range xr = { 0 }, yr;
 
@@ -949,6 +951,13 @@ layout_cartesian (BenchChart       *self,
       if (xr.n == 0)
         xr = (Range) { L->x.log ? 1 : 0, L->x.log ? 10 : 1, 1 };
     }
+
+  yt = axis_title_text (self->y_title,
+                        L->y.log ? self->y_unit
+                                 : bench_chart_time_display_unit (self->y_unit, yr.lo, yr.hi, &L->y.factor));
+  xt = axis_title_text (self->x_title,
+                        category || L->x.log || L->x.time ? self->x_unit
+                                 : bench_chart_time_display_unit (self->x_unit, xr.lo, xr.hi, &L->x.factor));
 
   if (xt != NULL)
     {

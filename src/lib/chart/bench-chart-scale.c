@@ -472,3 +472,35 @@ bench_chart_format_time_tick (double unix_seconds,
     return g_date_time_format (dt, "%b %Y");
   return g_date_time_format (dt, "%Y");
 }
+
+/* Time axes read best in the unit that keeps ticks between 1 and 999:
+ * "5 s" rather than "5k ms". Values stay in the chart's unit; only the
+ * labels and the title change, by powers of 1000 so ticks stay nice. */
+const char *
+bench_chart_time_display_unit (const char *unit,
+                               double      lo,
+                               double      hi,
+                               double     *factor)
+{
+  static const struct { const char *name; double seconds; } units[] = {
+    { "s", 1 }, { "ms", 1e-3 }, { "µs", 1e-6 }, { "ns", 1e-9 },
+  };
+  double unit_seconds = 0, magnitude;
+
+  *factor = 1;
+  for (guint i = 0; unit != NULL && i < G_N_ELEMENTS (units); i++)
+    if (g_str_equal (unit, units[i].name))
+      unit_seconds = units[i].seconds;
+  magnitude = MAX (fabs (lo), fabs (hi)) * unit_seconds;
+  if (unit_seconds == 0 || !(magnitude > 0) || isinf (magnitude))
+    return unit;
+
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    if (magnitude >= units[i].seconds || i + 1 == G_N_ELEMENTS (units))
+      {
+        *factor = unit_seconds / units[i].seconds;
+        return units[i].name;
+      }
+  return unit;
+}
+

@@ -46,4 +46,12 @@ char    *bench_chart_format_time_tick (double        unix_seconds,
                                        double        step);
 char    *bench_chart_format_value (double           value);
 
+/* The time unit ("s", "ms", "µs", "ns") that shows values of @unit over
+ * [lo, hi] with 1 to 999 before the point; *factor converts the values.
+ * Returns @unit itself (factor 1) when it is not a time unit. */
+const char *bench_chart_time_display_unit (const char *unit,
+                                           double      lo,
+                                           double      hi,
+                                           double     *factor);
+
 G_END_DECLS
