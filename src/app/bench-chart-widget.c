@@ -472,8 +472,17 @@ bench_chart_widget_query_tooltip (GtkWidget  *widget,
   BenchChartWidget *self = BENCH_CHART_WIDGET (widget);
   g_autofree char *text = NULL;
 
-  if (keyboard || (text = bench_chart_widget_describe_at (self, x, y)) == NULL)
+  if (keyboard)
     return FALSE;
+  if ((text = bench_chart_widget_describe_at (self, x, y)) == NULL)
+    {
+      /* Away from the points, say how to zoom. */
+      if (!bench_chart_widget_can_zoom (self))
+        return FALSE;
+      text = g_strdup (self->zoom > 1.0
+                       ? _("Drag to pan; double-click to see all data")
+                       : _("Ctrl+scroll to zoom"));
+    }
 
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "bench-import.h"
@@ -113,7 +115,14 @@ import_worker (GTask        *task,
 
       if (!(runs = bench_json_read_file (path, &error)))
         {
-          outcome->error = g_strdup (error->message);
+          const char *problem = error->message;
+
+          /* The message starts with the path; the toast names the file. */
+          if (g_str_has_prefix (problem, path) && problem[strlen (path)] == ':')
+            problem += strlen (path) + 1;
+          while (*problem == ' ')
+            problem++;
+          outcome->error = g_strdup (problem);
           continue;
         }
 

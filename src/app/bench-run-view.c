@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -42,7 +43,9 @@ struct _BenchRunView
   gint64               started_us;
   guint                discovering : 1;
 
+
   /* Template children */
+  GtkScrolledWindow   *scroller;
   GtkSpinner          *devices_spinner;
   GtkListBox          *devices_list;
   GtkLabel            *devices_placeholder;
@@ -282,32 +285,12 @@ add_detail_measure (AdwExpanderRow *row,
   adw_expander_row_add_row (row, detail_row_new (title, text));
 }
 
-static GtkWidget *
-create_device_row (gpointer item,
-                   gpointer user_data)
+static void
+add_device_details (GtkWidget   *row,
+                    BenchDevice *device)
 {
-  BenchDevice *device = item;
-  GtkWidget *row = adw_expander_row_new ();
-  GtkWidget *id_label;
-  g_autofree char *name = g_markup_escape_text (bench_device_get_name (device), -1);
-  g_autofree char *summary = device_summary (device);
-  g_autofree char *escaped_summary = g_markup_escape_text (summary, -1);
   const char * const *keys;
   gint64 memory;
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), escaped_summary);
-  adw_expander_row_set_icon_name (ADW_EXPANDER_ROW (row),
-                                  device_type_icon (bench_device_get_device_type (device)));
-
-  /* The id is what the command line takes with --device. */
-  id_label = gtk_label_new (bench_device_get_id (device));
-  gtk_widget_set_valign (id_label, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (id_label, _("Device id for “benchtop-cli run --device”"));
-  gtk_label_set_selectable (GTK_LABEL (id_label), TRUE);
-  gtk_widget_add_css_class (id_label, "dim-label");
-  gtk_widget_add_css_class (id_label, "monospace");
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), id_label);
 
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
                             detail_row_new (_("Backend"), bench_device_get_backend_name (device)));
@@ -345,6 +328,50 @@ create_device_row (gpointer item,
   if (bench_device_get_fingerprint (device) != NULL)
     adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
                               detail_row_new (_("Fingerprint"), bench_device_get_fingerprint (device)));
+
+}
+
+static void
+device_row_expanded_cb (AdwExpanderRow *row,
+                        GParamSpec     *pspec,
+                        gpointer        user_data)
+{
+  BenchDevice *device = g_object_get_data (G_OBJECT (row), "device");
+
+  if (!adw_expander_row_get_expanded (row) || g_object_get_data (G_OBJECT (row), "filled") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (row), "filled", GINT_TO_POINTER (TRUE));
+  add_device_details (GTK_WIDGET (row), device);
+}
+
+static GtkWidget *
+create_device_row (gpointer item,
+                   gpointer user_data)
+{
+  BenchDevice *device = item;
+  GtkWidget *row = adw_expander_row_new ();
+  GtkWidget *id_label;
+  g_autofree char *name = g_markup_escape_text (bench_device_get_name (device), -1);
+  g_autofree char *summary = device_summary (device);
+  g_autofree char *escaped_summary = g_markup_escape_text (summary, -1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), escaped_summary);
+  adw_expander_row_set_icon_name (ADW_EXPANDER_ROW (row),
+                                  device_type_icon (bench_device_get_device_type (device)));
+
+  /* The id is what the command line takes with --device. */
+  id_label = gtk_label_new (bench_device_get_id (device));
+  gtk_widget_set_valign (id_label, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (id_label, _("Device id for “benchtop-cli run --device”"));
+  gtk_label_set_selectable (GTK_LABEL (id_label), TRUE);
+  gtk_widget_add_css_class (id_label, "dim-label");
+  gtk_widget_add_css_class (id_label, "monospace");
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), id_label);
+
+  /* The properties are read when the row is first expanded. */
+  g_object_set_data_full (G_OBJECT (row), "device", g_object_ref (device), g_object_unref);
+  g_signal_connect (row, "notify::expanded", G_CALLBACK (device_row_expanded_cb), NULL);
 
   return row;
 }
@@ -555,16 +582,18 @@ workload_filter_func (GtkListBoxRow *row,
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->workload_search));
   g_autofree char *needle = NULL;
   g_autofree char *haystack = NULL;
+  g_autofree char *joined = NULL;
 
   if (text == NULL || text[0] == '\0')
     return TRUE;
 
   needle = g_utf8_casefold (text, -1);
-  haystack = g_utf8_casefold (g_strjoin (" ", bench_workload_get_name (workload),
-                                         bench_workload_get_category (workload),
-                                         bench_workload_get_family (workload) ? bench_workload_get_family (workload) : "",
-                                         bench_workload_get_description (workload) ? bench_workload_get_description (workload) : "",
-                                         NULL), -1);
+  joined = g_strjoin (" ", bench_workload_get_name (workload),
+                      bench_workload_get_category (workload),
+                      bench_workload_get_family (workload) ? bench_workload_get_family (workload) : "",
+                      bench_workload_get_description (workload) ? bench_workload_get_description (workload) : "",
+                      NULL);
+  haystack = g_utf8_casefold (joined, -1);
   return strstr (haystack, needle) != NULL;
 }
 
@@ -744,7 +773,8 @@ progress_cb (BenchRunView  *self,
   g_autofree char *eta = NULL;
   g_autofree char *eta_text = NULL;
 
-  g_set_str (&self->config_label, progress->config_label);
+  g_free (self->config_label);
+  self->config_label = g_strdup (progress->config_label);
   self->config_index = progress->config_index;
 
   gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (progress->fraction, 0, 1));
@@ -835,11 +865,8 @@ run_cb (GObject      *object,
   g_clear_object (&self->runner);
   g_clear_object (&self->run_cancellable);
 
-  if (gtk_widget_get_parent (GTK_WIDGET (self)) != NULL)
-    {
-      update_sensitivity (self);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "run.cancel", FALSE);
-    }
+  if (self->run_button != NULL)
+    update_sensitivity (self);
 
   if (run == NULL)
     text = g_strdup_printf (_("The run failed: %s"), error->message);
@@ -847,8 +874,26 @@ run_cb (GObject      *object,
     {
       gint64 took = g_get_monotonic_time () - self->started_us;
 
-      if (self->progress_bar != NULL && run->status == BENCH_RUN_STATUS_COMPLETED)
-        gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+      if (self->progress_bar != NULL)
+        {
+          guint n_failed = 0;
+          g_autofree char *summary = NULL;
+
+          for (guint i = 0; i < run->results->len; i++)
+            n_failed += ((BenchResult *) g_ptr_array_index (run->results, i))->status != BENCH_RESULT_STATUS_OK;
+          if (run->status == BENCH_RUN_STATUS_COMPLETED)
+            gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+          /* Translators: "Completed: 4 configurations, 1 failed" */
+          summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: %u configuration, %u failed",
+                                                  "%s: %u configurations, %u failed", run->results->len),
+                                     bench_run_status_to_string (run->status), run->results->len, n_failed);
+          gtk_progress_bar_set_text (self->progress_bar, summary);
+        }
+      if (self->live != NULL && self->live_chart != NULL)
+        {
+          bench_chart_set_empty_message (self->live, _("No iteration was measured"));
+          bench_chart_widget_chart_changed (self->live_chart);
+        }
       if (self->eta_label != NULL)
         {
           g_autofree char *done = g_strdup_printf (_("Finished in %.1f s"), took / 1e6);
@@ -914,6 +959,8 @@ bench_run_view_start (BenchRunView *self)
   gtk_label_set_text (self->progress_label, "");
   gtk_label_set_text (self->eta_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->progress_group), TRUE);
+  /* The progress and results are at the top of the page. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 
   self->runner = bench_runner_new (self->registry);
   db_path = bench_store_dup_default_path ();
@@ -927,7 +974,6 @@ bench_run_view_start (BenchRunView *self)
   bench_runner_run_async (self->runner, plan, self->run_cancellable, run_cb, g_object_ref (self));
 
   update_sensitivity (self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "run.cancel", TRUE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 
   return TRUE;
@@ -946,13 +992,6 @@ bench_run_view_cancel (BenchRunView *self)
     }
 }
 
-static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  bench_run_view_cancel (BENCH_RUN_VIEW (widget));
-}
 
 /* GObject */
 
@@ -965,6 +1004,9 @@ bench_run_view_dispose (GObject *object)
   if (self->run_cancellable != NULL)
     g_cancellable_cancel (self->run_cancellable);
 
+  /* AdwBin unparents its child itself: let go of it first, so that the
+   * template does not unparent it a second time. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BENCH_TYPE_RUN_VIEW);
 
   G_OBJECT_CLASS (bench_run_view_parent_class)->dispose (object);
@@ -1042,6 +1084,7 @@ bench_run_view_class_init (BenchRunViewClass *klass)
 
   g_type_ensure (BENCH_TYPE_CHART_WIDGET);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/benchtop/Benchtop/bench-run-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, BenchRunView, scroller);
   gtk_widget_class_bind_template_child (widget_class, BenchRunView, devices_spinner);
   gtk_widget_class_bind_template_child (widget_class, BenchRunView, devices_list);
   gtk_widget_class_bind_template_child (widget_class, BenchRunView, devices_placeholder);
@@ -1065,9 +1108,7 @@ bench_run_view_class_init (BenchRunViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BenchRunView, eta_label);
   gtk_widget_class_bind_template_child (widget_class, BenchRunView, live_chart);
   gtk_widget_class_bind_template_child (widget_class, BenchRunView, results_view);
-  gtk_widget_class_bind_template_callback (widget_class, workload_search_changed_cb);
 
-  gtk_widget_class_install_action (widget_class, "run.cancel", NULL, cancel_action);
 }
 
 static void
@@ -1101,7 +1142,6 @@ bench_run_view_init (BenchRunView *self)
                              GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_steal_pointer (&sorted)))));
 
   update_sensitivity (self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "run.cancel", FALSE);
 
   bench_run_view_refresh_devices (self);
 }
