@@ -11,7 +11,10 @@
 
 #include "bench-error.h"
 #include "bench-opencl-backend.h"
+#include "bench-model-executable.h"
 #include "bench-opencl-executable.h"
+#include "bench-opencl-micro.h"
+#include "bench-opencl-model.h"
 #include "bench-opencl-private.h"
 
 struct _BenchOpenclBackend
@@ -202,6 +205,10 @@ bench_opencl_backend_prepare (BenchBackend       *backend,
       return NULL;
     }
 
+  if (bench_model_config_is_model (config))
+    return bench_opencl_model_new (id, label, config, cancellable, error);
+  if (bench_opencl_micro_handles (config->workload))
+    return bench_opencl_micro_new (id, label, config, cancellable, error);
   return bench_opencl_executable_new (id, label, config, cancellable, error);
 }
 

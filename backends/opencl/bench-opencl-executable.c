@@ -813,7 +813,8 @@ bench_opencl_executable_new (cl_device_id        device,
       g_set_error (error, BENCH_ERROR,
                    known != NULL ? BENCH_ERROR_NOT_SUPPORTED : BENCH_ERROR_UNKNOWN_WORKLOAD,
                    "%s workload “%s” for the opencl backend; "
-                   "it runs gemm, stream-triad and peak-flops",
+                   "it runs gemm, stream-triad, peak-flops, transfer-h2d, transfer-d2h, "
+                   "dispatch-latency and the catalog models",
                    known != NULL ? "Cannot run" : "Unknown", config->workload);
       return NULL;
     }
