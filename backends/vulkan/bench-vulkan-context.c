@@ -444,6 +444,14 @@ bench_vulkan_buffer_new (BenchVulkanContext  *ctx,
   return buffer_new_full (ctx, size, FALSE, error);
 }
 
+BenchVulkanBuffer *
+bench_vulkan_buffer_new_host (BenchVulkanContext  *ctx,
+                              VkDeviceSize         size,
+                              GError             **error)
+{
+  return buffer_new_full (ctx, size, TRUE, error);
+}
+
 void
 bench_vulkan_buffer_free (BenchVulkanBuffer *buffer)
 {
@@ -542,6 +550,29 @@ bench_vulkan_buffer_download (BenchVulkanBuffer  *buffer,
   return staged_copy (buffer, FALSE, data, size, error);
 }
 
+GBytes *
+bench_vulkan_lookup_spirv (const char  *shader,
+                           GError     **error)
+{
+  g_autofree char *path = g_strconcat (RESOURCE_PREFIX, shader, ".spv", NULL);
+  g_autoptr(GError) local_error = NULL;
+  GBytes *code;
+
+  /* Registering also initialises the static resource; once per process. */
+  if (g_once_init_enter (&resource_registered))
+    {
+      bench_vulkan_register_resource ();
+      g_once_init_leave (&resource_registered, 1);
+    }
+  code = g_resource_lookup_data (bench_vulkan_get_resource (), path,
+                                 G_RESOURCE_LOOKUP_FLAGS_NONE, &local_error);
+  if (code == NULL)
+    g_set_error (error, BENCH_ERROR, BENCH_ERROR_FAILED,
+                 "The SPIR-V of shader “%s” is missing from this build: %s",
+                 shader, local_error->message);
+  return code;
+}
+
 BenchVulkanPipeline *
 bench_vulkan_pipeline_new (BenchVulkanContext  *ctx,
                            const char          *shader,
@@ -554,11 +585,9 @@ bench_vulkan_pipeline_new (BenchVulkanContext  *ctx,
 {
   g_autoptr(BenchVulkanPipeline) pipeline = g_new0 (BenchVulkanPipeline, 1);
   g_autofree VkDescriptorSetLayout *layouts = g_new0 (VkDescriptorSetLayout, n_sets);
-  g_autofree char *path = g_strconcat (RESOURCE_PREFIX, shader, ".spv", NULL);
   g_autofree VkDescriptorSetLayoutBinding *bindings = g_new0 (VkDescriptorSetLayoutBinding, n_bindings);
   g_autofree VkSpecializationMapEntry *entries = g_new0 (VkSpecializationMapEntry, MAX (n_spec, 1));
   g_autoptr(GBytes) code = NULL;
-  g_autoptr(GError) local_error = NULL;
   VkShaderModule module = VK_NULL_HANDLE;
   VkResult r;
 
@@ -569,21 +598,8 @@ bench_vulkan_pipeline_new (BenchVulkanContext  *ctx,
   pipeline->n_sets = n_sets;
   pipeline->sets = g_new0 (VkDescriptorSet, n_sets);
 
-  /* Registering also initialises the static resource; once per process. */
-  if (g_once_init_enter (&resource_registered))
-    {
-      bench_vulkan_register_resource ();
-      g_once_init_leave (&resource_registered, 1);
-    }
-  code = g_resource_lookup_data (bench_vulkan_get_resource (), path,
-                                 G_RESOURCE_LOOKUP_FLAGS_NONE, &local_error);
-  if (code == NULL)
-    {
-      g_set_error (error, BENCH_ERROR, BENCH_ERROR_FAILED,
-                   "The SPIR-V of shader “%s” is missing from this build: %s",
-                   shader, local_error->message);
-      return NULL;
-    }
+  if ((code = bench_vulkan_lookup_spirv (shader, error)) == NULL)
+    return NULL;
 
   for (guint i = 0; i < n_bindings; i++)
     {

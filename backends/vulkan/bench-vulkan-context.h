@@ -96,6 +96,10 @@ gint64               bench_vulkan_context_get_usage (BenchVulkanContext   *ctx);
 BenchVulkanBuffer   *bench_vulkan_buffer_new        (BenchVulkanContext   *ctx,
                                                      VkDeviceSize          size,
                                                      GError              **error);
+/* Host-visible, coherent and mapped: staging for copies. */
+BenchVulkanBuffer   *bench_vulkan_buffer_new_host   (BenchVulkanContext   *ctx,
+                                                     VkDeviceSize          size,
+                                                     GError              **error);
 void                 bench_vulkan_buffer_free       (BenchVulkanBuffer    *buffer);
 gboolean             bench_vulkan_buffer_upload     (BenchVulkanBuffer    *buffer,
                                                      const void           *data,
@@ -106,6 +110,9 @@ gboolean             bench_vulkan_buffer_download   (BenchVulkanBuffer    *buffe
                                                      gsize                 size,
                                                      GError              **error);
 
+/* The embedded SPIR-V of shaders/@shader.comp. */
+GBytes              *bench_vulkan_lookup_spirv      (const char           *shader,
+                                                     GError              **error);
 BenchVulkanPipeline *bench_vulkan_pipeline_new      (BenchVulkanContext   *ctx,
                                                      const char           *shader,
                                                      guint                 n_bindings,

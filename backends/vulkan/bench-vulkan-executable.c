@@ -2,10 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * gemm, stream-triad and peak-flops as Vulkan compute dispatches. The
- * command buffer is recorded once in prepare(); each run() submits it and
- * waits on a fence, and reads the device time from the timestamps written
- * around the dispatch.
+ * gemm, stream-triad, peak-flops, the transfer and dispatch micro-benchmarks
+ * as Vulkan commands. The command buffer is recorded once in prepare(); each
+ * run() submits it and waits on a fence, and reads the device time from the
+ * timestamps written around the work. Catalog models go through
+ * BenchModelExecutable with the op table of bench-vulkan-graph.c.
  */
 #include "config.h"
 
@@ -16,9 +17,11 @@
 #include <string.h>
 
 #include "bench-error.h"
+#include "bench-model-executable.h"
 #include "bench-workload.h"
 #include "bench-vulkan-context.h"
 #include "bench-vulkan-executable.h"
+#include "bench-vulkan-graph.h"
 
 #define GEMM_DEFAULT_SIZE   1024
 #define TRIAD_DEFAULT_BYTES (G_GINT64_CONSTANT (256) * 1024 * 1024)
@@ -34,6 +37,7 @@
 #define PEAK_MAX_ITERS      (1u << 22)
 /* How long one peak-flops run() should take. */
 #define PEAK_TARGET_SECONDS 0.03
+#define TRANSFER_DEFAULT_BYTES (G_GINT64_CONSTANT (64) * 1024 * 1024)
 
 typedef struct
 {
@@ -46,6 +50,9 @@ typedef enum
   KIND_GEMM,
   KIND_TRIAD,
   KIND_PEAK,
+  KIND_H2D,
+  KIND_D2H,
+  KIND_DISPATCH,
 } Kind;
 
 struct _BenchVulkanExecutable
@@ -61,6 +68,7 @@ struct _BenchVulkanExecutable
   BenchVulkanBuffer   *a;
   BenchVulkanBuffer   *b;
   BenchVulkanBuffer   *c;
+  BenchVulkanBuffer   *staging;   /* transfers: the host side, pinned */
   float               *host_a; /* gemm inputs kept for the reference */
   float               *host_b;
 
@@ -85,6 +93,7 @@ bench_vulkan_executable_finalize (GObject *object)
   g_clear_pointer (&self->a, bench_vulkan_buffer_free);
   g_clear_pointer (&self->b, bench_vulkan_buffer_free);
   g_clear_pointer (&self->c, bench_vulkan_buffer_free);
+  g_clear_pointer (&self->staging, bench_vulkan_buffer_free);
   g_clear_pointer (&self->host_a, g_free);
   g_clear_pointer (&self->host_b, g_free);
   g_clear_pointer (&self->impl, g_free);
@@ -244,6 +253,43 @@ bench_vulkan_executable_validate (BenchExecutable        *executable,
         tolerance = 4 * (double) FLT_EPSILON;
       }
       break;
+
+    case KIND_H2D:
+    case KIND_D2H:
+      {
+        /* The copied bytes, once: every word is its own index. */
+        gint64 n = self->n / sizeof (guint32);
+        g_autofree guint32 *owned_words = NULL;
+        const guint32 *words;
+        gint64 bad = 0;
+
+        if (self->kind == KIND_D2H)
+          words = self->staging->mapped;
+        else
+          {
+            owned_words = g_try_malloc (self->n);
+            if (owned_words == NULL)
+              {
+                g_set_error (error, BENCH_ERROR, BENCH_ERROR_FAILED,
+                             "cannot allocate %" G_GINT64_FORMAT " bytes on the host to check the copy", self->n);
+                return FALSE;
+              }
+            if (!bench_vulkan_buffer_download (self->a, owned_words, self->n, error))
+              return FALSE;
+            words = owned_words;
+          }
+        for (gint64 i = 0; i < n; i++)
+          if (words[i] != (guint32) i)
+            bad++;
+        max_abs = bad;
+        max_rel = n > 0 ? (double) bad / n : 0.0;
+        tolerance = 0.0;
+      }
+      break;
+
+    case KIND_DISPATCH:
+      /* Nothing is computed: not applicable. */
+      return TRUE;
 
     default:
       g_assert_not_reached ();
@@ -650,6 +696,151 @@ prepare_peak (BenchVulkanExecutable  *self,
   return TRUE;
 }
 
+static gboolean
+record_copy (BenchVulkanExecutable  *self,
+             gboolean                to_device,
+             GError                **error)
+{
+  VkCommandBufferBeginInfo begin = { .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO };
+  VkBufferCopy region = { 0, 0, self->n };
+  BenchVulkanCommands *commands = self->commands;
+  VkResult r;
+
+  if ((r = vkBeginCommandBuffer (commands->cmd, &begin)) != VK_SUCCESS)
+    {
+      bench_vulkan_set_error (error, r, "vkBeginCommandBuffer on vulkan:%u", self->ctx->index);
+      return FALSE;
+    }
+  if (commands->queries != VK_NULL_HANDLE)
+    {
+      vkCmdResetQueryPool (commands->cmd, commands->queries, 0, 2);
+      vkCmdWriteTimestamp (commands->cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, commands->queries, 0);
+    }
+  if (to_device)
+    vkCmdCopyBuffer (commands->cmd, self->staging->buffer, self->a->buffer, 1, &region);
+  else
+    vkCmdCopyBuffer (commands->cmd, self->a->buffer, self->staging->buffer, 1, &region);
+  if (commands->queries != VK_NULL_HANDLE)
+    vkCmdWriteTimestamp (commands->cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, commands->queries, 1);
+  if ((r = vkEndCommandBuffer (commands->cmd)) != VK_SUCCESS)
+    {
+      bench_vulkan_set_error (error, r, "vkEndCommandBuffer on vulkan:%u", self->ctx->index);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* One iteration is one blocking copy of --bytes between pinned host memory
+ * (a host-visible staging buffer) and a device buffer. */
+static gboolean
+prepare_transfer (BenchVulkanExecutable  *self,
+                  const BenchConfig      *config,
+                  gboolean                to_device,
+                  GCancellable           *cancellable,
+                  GError                **error)
+{
+  gint64 bytes = config->size > 0 ? config->size : TRANSFER_DEFAULT_BYTES;
+  g_autofree guint32 *pattern = NULL;
+  BenchWork *work;
+
+  bytes = bytes / sizeof (guint32) * sizeof (guint32);
+  if (bytes == 0)
+    {
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_INVALID_ARGUMENT,
+                   "%s needs at least 4 bytes, not %" G_GINT64_FORMAT,
+                   config->workload, config->size);
+      return FALSE;
+    }
+  self->kind = to_device ? KIND_H2D : KIND_D2H;
+  self->n = bytes;
+
+  if ((pattern = g_try_malloc (bytes)) == NULL)
+    {
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_FAILED,
+                   "cannot allocate %" G_GINT64_FORMAT " bytes on the host for %s; choose fewer --bytes",
+                   bytes, config->workload);
+      return FALSE;
+    }
+  for (gint64 i = 0; i < bytes / (gint64) sizeof (guint32); i++)
+    pattern[i] = (guint32) i;
+
+  if ((self->a = bench_vulkan_buffer_new (self->ctx, bytes, error)) == NULL ||
+      (self->staging = bench_vulkan_buffer_new_host (self->ctx, bytes, error)) == NULL)
+    return FALSE;
+  if (to_device)
+    memcpy (self->staging->mapped, pattern, bytes);
+  else
+    {
+      memset (self->staging->mapped, 0, bytes);
+      if (!bench_vulkan_buffer_upload (self->a, pattern, bytes, error))
+        return FALSE;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  if ((self->commands = bench_vulkan_commands_new (self->ctx, error)) == NULL ||
+      !record_copy (self, to_device, error))
+    return FALSE;
+
+  self->impl = g_strdup_printf ("vkCmdCopyBuffer %s, host-visible staging buffer",
+                                to_device ? "host to device" : "device to host");
+  set_work (self, NAN, bytes, 2 * bytes);
+  work = bench_executable_get_work (BENCH_EXECUTABLE (self));
+  work->items = 1;
+  return TRUE;
+}
+
+/* One iteration: an empty dispatch of one invocation, submitted and waited
+ * for. */
+static gboolean
+prepare_dispatch (BenchVulkanExecutable  *self,
+                  GCancellable           *cancellable,
+                  GError                **error)
+{
+  self->kind = KIND_DISPATCH;
+  if ((self->a = bench_vulkan_buffer_new (self->ctx, 4, error)) == NULL)
+    return FALSE;
+  self->pipeline = bench_vulkan_pipeline_new (self->ctx, "empty", 1, NULL, 0, 0, 1, error);
+  if (self->pipeline == NULL)
+    return FALSE;
+  bench_vulkan_pipeline_bind (self->pipeline, 0, (BenchVulkanBuffer *[]) { self->a }, NULL, NULL);
+  if ((self->commands = bench_vulkan_commands_new (self->ctx, error)) == NULL)
+    return FALSE;
+  if (!bench_vulkan_commands_record (self->commands, self->pipeline, 0,
+                                     &(BenchVulkanDispatch) { 0, NULL, 1, 1 }, 1, error))
+    return FALSE;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  self->impl = g_strdup ("empty GLSL compute shader, 1 workgroup of 1 invocation");
+  set_work (self, NAN, NAN, 4);
+  return TRUE;
+}
+
+static BenchExecutable *
+prepare_model (guint               device_index,
+               const BenchConfig  *config,
+               GCancellable       *cancellable,
+               GError            **error)
+{
+  g_autoptr(BenchVulkanOps) ops = NULL;
+  g_autofree char *name = NULL;
+  const BenchOpTable *table;
+  BenchVulkanContext *ctx;
+
+  if ((ctx = bench_vulkan_context_get (device_index, error)) == NULL)
+    return NULL;
+  if ((ops = bench_vulkan_ops_new (ctx, error)) == NULL)
+    return NULL;
+  name = g_strdup_printf ("vulkan:%u (%s)", device_index, ctx->props.deviceName);
+  table = bench_vulkan_ops_get_table (ops);
+  /* The executable owns the ops from here on, failure included. */
+  return bench_model_executable_new (config, name, table,
+                                     bench_vulkan_ops_prepare, g_steal_pointer (&ops),
+                                     (GDestroyNotify) bench_vulkan_ops_free,
+                                     cancellable, error);
+}
+
 BenchExecutable *
 bench_vulkan_executable_new (guint               device_index,
                              const BenchConfig  *config,
@@ -658,20 +849,26 @@ bench_vulkan_executable_new (guint               device_index,
 {
   g_autoptr(BenchVulkanExecutable) self = NULL;
   const char *precision;
-  gboolean ok;
+  gboolean ok, is_model;
 
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (config->workload != NULL, NULL);
 
-  if (!g_str_equal (config->workload, "gemm") &&
+  is_model = bench_model_config_is_model (config);
+  if (!is_model &&
+      !g_str_equal (config->workload, "gemm") &&
       !g_str_equal (config->workload, "stream-triad") &&
-      !g_str_equal (config->workload, "peak-flops"))
+      !g_str_equal (config->workload, "peak-flops") &&
+      !g_str_equal (config->workload, "transfer-h2d") &&
+      !g_str_equal (config->workload, "transfer-d2h") &&
+      !g_str_equal (config->workload, "dispatch-latency"))
     {
       g_autoptr(BenchWorkload) known = bench_workload_lookup (config->workload, NULL);
 
       g_set_error (error, BENCH_ERROR,
                    known != NULL ? BENCH_ERROR_NOT_SUPPORTED : BENCH_ERROR_UNKNOWN_WORKLOAD,
-                   "%s workload “%s” for the vulkan backend; it runs gemm, stream-triad and peak-flops",
+                   "%s workload “%s” for the vulkan backend; it runs the catalog models, gemm, "
+                   "stream-triad, peak-flops, transfer-h2d, transfer-d2h and dispatch-latency",
                    known != NULL ? "Cannot run" : "Unknown", config->workload);
       return NULL;
     }
@@ -688,6 +885,9 @@ bench_vulkan_executable_new (guint               device_index,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
+  if (is_model)
+    return prepare_model (device_index, config, cancellable, error);
+
   self = g_object_new (BENCH_TYPE_VULKAN_EXECUTABLE, NULL);
   if ((self->ctx = bench_vulkan_context_get (device_index, error)) == NULL)
     return NULL;
@@ -696,6 +896,12 @@ bench_vulkan_executable_new (guint               device_index,
     ok = prepare_gemm (self, config, cancellable, error);
   else if (g_str_equal (config->workload, "stream-triad"))
     ok = prepare_triad (self, config, cancellable, error);
+  else if (g_str_equal (config->workload, "transfer-h2d"))
+    ok = prepare_transfer (self, config, TRUE, cancellable, error);
+  else if (g_str_equal (config->workload, "transfer-d2h"))
+    ok = prepare_transfer (self, config, FALSE, cancellable, error);
+  else if (g_str_equal (config->workload, "dispatch-latency"))
+    ok = prepare_dispatch (self, cancellable, error);
   else
     ok = prepare_peak (self, config, cancellable, error);
 
