@@ -106,11 +106,13 @@ check (BenchGraph *g)
 static void
 test_linear (void)
 {
+  /* 15 rows go to oneDNN, 6 rows to the few-rows kernels. */
+  for (guint rows = 0; rows < 2; rows++)
   for (guint tw = 0; tw < 2; tw++)
     for (guint bias = 0; bias < 2; bias++)
       {
         g_autoptr(BenchGraph) g = bench_graph_new ("linear");
-        guint x = input (g, "x", 3, SHAPE (3, 5, 37));
+        guint x = input (g, "x", 3, rows ? SHAPE (2, 3, 37) : SHAPE (3, 5, 37));
         guint w = weight (g, "w", 2, tw ? SHAPE (37, 29) : SHAPE (29, 37));
         gint b = bias ? (gint) weight (g, "b", 1, SHAPE (29)) : -1;
 
@@ -126,6 +128,15 @@ test_linear (void)
     bench_graph_linear (g, "y", x, w, weight (g, "b", 1, SHAPE (67)), FALSE);
     check (g);
   }
+  {
+    /* GPT-2's [K, N] weights, more columns than one block. */
+    g_autoptr(BenchGraph) g = bench_graph_new ("gemv-kn");
+    guint x = input (g, "x", 2, SHAPE (3, 45));
+    guint w = weight (g, "w", 2, SHAPE (45, 601));
+
+    bench_graph_linear (g, "y", x, w, weight (g, "b", 1, SHAPE (601)), TRUE);
+    check (g);
+  }
 }
 
 static void
@@ -138,6 +149,16 @@ test_matmul (void)
       guint b = input (g, "b", 4, tb ? SHAPE (2, 3, 11, 13) : SHAPE (2, 3, 13, 11));
 
       bench_graph_matmul (g, "c", a, b, tb, tb ? 0.125f : 1.0f);
+      check (g);
+    }
+  for (guint tb = 0; tb < 2; tb++)
+    {
+      /* Few rows (decode steps), more columns than one block. */
+      g_autoptr(BenchGraph) g = bench_graph_new ("matmul-few-rows");
+      guint a = input (g, "a", 4, SHAPE (2, 3, 3, 13));
+      guint b = input (g, "b", 4, tb ? SHAPE (2, 3, 300, 13) : SHAPE (2, 3, 13, 300));
+
+      bench_graph_matmul (g, "c", a, b, tb, 0.25f);
       check (g);
     }
   {

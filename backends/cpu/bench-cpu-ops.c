@@ -29,6 +29,9 @@
 
 /* Below this many elements an op runs on one thread. */
 #define PAR_MIN 32768
+/* The same for pure copies (permute, slice, concat, KV append, gathers):
+ * a fork and barrier cost more than copying a few hundred KiB. */
+#define PAR_MIN_COPY 262144
 
 #define CLONES __attribute__ ((target_clones ("arch=haswell", "default")))
 
@@ -314,17 +317,186 @@ get_prim (BenchCpuOps        *self,
   return p;
 }
 
+/* --- few rows: decode steps --- */
+
+/* With a handful of rows (a decode step's tokens) a GEMM is a matrix-vector
+ * product bound by reading the weights; oneDNN's GEMM would pack those
+ * weights on every call, so these loops read them exactly once instead. */
+#define SMALL_M 8
+
+typedef float v8sf __attribute__ ((vector_size (32)));
+
+/* An unaligned load (a macro: returning a vector from a function would
+ * depend on the ABI of the clone). */
+#define LOAD8(p) ({ v8sf v_; memcpy (&v_, (p), sizeof v_); v_; })
+
+/* y[m, n] = alpha x[m, :] . w[n, :] (+ bias[n]) for n in [n0, n1): w rows of K. */
+CLONES static void
+small_nk (const float *x,
+          gint64       M,
+          gint64       K,
+          const float *w,
+          gint64       n0,
+          gint64       n1,
+          const float *bias,
+          float        alpha,
+          float       *y,
+          gint64       ldy)
+{
+  for (gint64 n = n0; n < n1; n++)
+    {
+      const float *wr = w + n * K;
+      v8sf acc[SMALL_M];
+      gint64 k = 0;
+
+      for (gint64 m = 0; m < M; m++)
+        acc[m] = (v8sf) { 0 };
+      for (; k + 8 <= K; k += 8)
+        {
+          v8sf wv = LOAD8 (wr + k);
+
+          for (gint64 m = 0; m < M; m++)
+            acc[m] += LOAD8 (x + m * K + k) * wv;
+        }
+      for (gint64 m = 0; m < M; m++)
+        {
+          float sum = acc[m][0] + acc[m][1] + acc[m][2] + acc[m][3] +
+                      acc[m][4] + acc[m][5] + acc[m][6] + acc[m][7];
+
+          for (gint64 kk = k; kk < K; kk++)
+            sum += x[m * K + kk] * wr[kk];
+          y[m * ldy + n] = alpha * sum + (bias != NULL ? bias[n] : 0.0f);
+        }
+    }
+}
+
+#define KN_BLOCK 256
+
+/* y[m, n] = alpha sum_k x[m, k] w[k, n] (+ bias[n]) for n in [n0, n1),
+ * n1 - n0 <= KN_BLOCK: w rows of ldw. */
+CLONES static void
+small_kn (const float *x,
+          gint64       M,
+          gint64       K,
+          const float *w,
+          gint64       ldw,
+          gint64       n0,
+          gint64       n1,
+          const float *bias,
+          float        alpha,
+          float       *y,
+          gint64       ldy)
+{
+  float acc[SMALL_M][KN_BLOCK];
+  gint64 nn = n1 - n0;
+
+  for (gint64 m = 0; m < M; m++)
+    memset (acc[m], 0, nn * sizeof (float));
+  for (gint64 k = 0; k < K; k++)
+    {
+      const float *wr = w + k * ldw + n0;
+
+      for (gint64 m = 0; m < M; m++)
+        {
+          float xv = x[m * K + k];
+          float *am = acc[m];
+
+#pragma omp simd
+          for (gint64 j = 0; j < nn; j++)
+            am[j] += xv * wr[j];
+        }
+    }
+  for (gint64 m = 0; m < M; m++)
+    for (gint64 j = 0; j < nn; j++)
+      y[m * ldy + n0 + j] = alpha * acc[m][j] + (bias != NULL ? bias[n0 + j] : 0.0f);
+}
+
+static void
+small_linear (const BenchOpArgs *a)
+{
+  const BenchTensor *w = a->in[1];
+  gboolean tw = a->op->p.linear.transpose_w;
+  gint64 K = tw ? w->shape[0] : w->shape[1];
+  gint64 N = tw ? w->shape[1] : w->shape[0];
+  gint64 M = a->in[0]->numel / K;
+  const float *bias = a->op->n_inputs > 2 ? IN (a, 2) : NULL;
+  gint64 block = tw ? KN_BLOCK : 64;
+  gint64 n_blocks = (N + block - 1) / block;
+
+#pragma omp parallel for schedule(static) if (N * K >= PAR_MIN)
+  for (gint64 i = 0; i < n_blocks; i++)
+    {
+      gint64 n0 = i * block, n1 = MIN (N, n0 + block);
+
+      if (tw)
+        small_kn (IN (a, 0), M, K, IN (a, 1), N, n0, n1, bias, 1.0f, OUT (a), N);
+      else
+        small_nk (IN (a, 0), M, K, IN (a, 1), n0, n1, bias, 1.0f, OUT (a), N);
+    }
+}
+
+static void
+small_matmul (const BenchOpArgs *a)
+{
+  const BenchTensor *ta = a->in[0], *out = a->out;
+  guint nd = ta->n_dims;
+  gint64 M = ta->shape[nd - 2], K = ta->shape[nd - 1], N = out->shape[nd - 1];
+  gint64 batch = out->numel / (M * N);
+  gboolean tb = a->op->p.matmul.transpose_b;
+  gint64 sb = a->in_mat_stride[1] > 0 ? a->in_mat_stride[1] : K * N;
+  float alpha = a->op->p.matmul.alpha;
+  const float *A = IN (a, 0), *B = IN (a, 1);
+  float *C = OUT (a);
+
+#pragma omp parallel for schedule(static) if (batch * N * K >= PAR_MIN)
+  for (gint64 z = 0; z < batch; z++)
+    {
+      if (tb)
+        small_nk (A + z * M * K, M, K, B + z * sb, 0, N, NULL, alpha, C + z * M * N, N);
+      else
+        for (gint64 n0 = 0; n0 < N; n0 += KN_BLOCK)
+          small_kn (A + z * M * K, M, K, B + z * sb, N, n0, MIN (N, n0 + KN_BLOCK), NULL, alpha,
+                    C + z * M * N, N);
+    }
+}
+
+static gboolean
+is_small (const BenchOpArgs *a)
+{
+  const BenchTensor *x = a->in[0];
+
+  if (a->op->kind == BENCH_OP_LINEAR)
+    {
+      const BenchTensor *w = a->in[1];
+      gint64 K = a->op->p.linear.transpose_w ? w->shape[0] : w->shape[1];
+
+      return x->numel / K <= SMALL_M;
+    }
+  if (a->op->kind == BENCH_OP_MATMUL)
+    return x->shape[x->n_dims - 2] <= SMALL_M;
+  return FALSE;
+}
+
 static gboolean
 cpu_prim_op (const BenchOpArgs  *a,
              gpointer            user_data,
              GError            **error)
 {
   BenchCpuOps *self = user_data;
-  Prim *p = get_prim (self, a, error);
   const void *data[4];
   guint n = 0;
+  Prim *p;
 
-  if (p == NULL)
+  if (is_small (a))
+    {
+      if (a->op->kind == BENCH_OP_LINEAR)
+        small_linear (a);
+      else
+        small_matmul (a);
+      return TRUE;
+    }
+
+  if ((p = get_prim (self, a, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < a->op->n_inputs; i++)
     data[n++] = a->in_data[i];
@@ -777,7 +949,7 @@ cpu_embedding (const BenchOpArgs  *a,
         return FALSE;
       }
 
-#pragma omp parallel for schedule(static) if (n * H >= PAR_MIN)
+#pragma omp parallel for schedule(static) if (n * H >= PAR_MIN_COPY)
   for (gint64 i = 0; i < n; i++)
     memcpy (y + i * H, table + (gint64) ids[i] * H, H * sizeof (float));
   return TRUE;
@@ -814,7 +986,7 @@ cpu_permute (const BenchOpArgs  *a,
       ostr[i] = i < pad ? 0 : in_stride[perm[i - pad]];
     }
 
-#pragma omp parallel for collapse(3) schedule(static) if (o->numel >= PAR_MIN)
+#pragma omp parallel for collapse(3) schedule(static) if (o->numel >= PAR_MIN_COPY)
   for (gint64 i0 = 0; i0 < dims[0]; i0++)
     for (gint64 i1 = 0; i1 < dims[1]; i1++)
       for (gint64 i2 = 0; i2 < dims[2]; i2++)
@@ -858,7 +1030,7 @@ cpu_slice (const BenchOpArgs  *a,
   guint32 *y = a->out_data;
 
   outer_inner (a->in[0], axis, &outer, &inner);
-#pragma omp parallel for schedule(static) if (a->out->numel >= PAR_MIN)
+#pragma omp parallel for schedule(static) if (a->out->numel >= PAR_MIN_COPY)
   for (gint64 o = 0; o < outer; o++)
     memcpy (y + o * len * inner, x + (o * full + start) * inner, len * inner * 4);
   return TRUE;
@@ -879,7 +1051,7 @@ cpu_concat (const BenchOpArgs  *a,
   /* A side with batch 1 is repeated over the batch. */
   outer_inner (a->in[0], axis, &outer_a, &inner);
   outer_inner (a->in[1], axis, &outer_b, &inner);
-#pragma omp parallel for schedule(static) if (a->out->numel >= PAR_MIN)
+#pragma omp parallel for schedule(static) if (a->out->numel >= PAR_MIN_COPY)
   for (gint64 o = 0; o < outer; o++)
     {
       memcpy (y + o * (la + lb) * inner, x + (o % outer_a) * la * inner, la * inner * 4);
@@ -901,7 +1073,7 @@ cpu_kv_append (const BenchOpArgs  *a,
   float *cache = OUT (a);
 
   g_assert (a->out_data == a->in_data[0]);
-#pragma omp parallel for schedule(static) if (BH * T * D >= PAR_MIN)
+#pragma omp parallel for schedule(static) if (BH * T * D >= PAR_MIN_COPY)
   for (gint64 i = 0; i < BH; i++)
     memcpy (cache + i * stride + pos * D, xd + i * T * D, T * D * sizeof (float));
   return TRUE;
@@ -1062,7 +1234,7 @@ bench_cpu_ops_prepare (BenchCpuOps        *self,
         case BENCH_OP_MATMUL:
         case BENCH_OP_CONV1D:
         case BENCH_OP_CONV2D:
-          if (get_prim (self, a, error) == NULL)
+          if (!is_small (a) && get_prim (self, a, error) == NULL)
             return FALSE;
           break;
         default:

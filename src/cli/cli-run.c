@@ -29,6 +29,9 @@ format_double (double value,
   return g_strdup_printf (format, value);
 }
 
+/* Figures `characterize` measured and stored as device properties. */
+static const char *measured_properties[] = { "h2d_gbs", "d2h_gbs", "dispatch_latency_us" };
+
 /* Ceilings measured earlier live in the store; show them with the device. */
 static void
 merge_stored_ceilings (GPtrArray  *devices,
@@ -58,6 +61,13 @@ merge_stored_ceilings (GPtrArray  *devices,
             bench_device_set_peak_gflops (device, bench_device_get_peak_gflops (known));
           if (isnan (bench_device_get_bandwidth_gbs (device)))
             bench_device_set_bandwidth_gbs (device, bench_device_get_bandwidth_gbs (known));
+          for (guint k = 0; k < G_N_ELEMENTS (measured_properties); k++)
+            {
+              const char *value = bench_device_get_property_value (known, measured_properties[k]);
+
+              if (value != NULL && bench_device_get_property_value (device, measured_properties[k]) == NULL)
+                bench_device_set_property_value (device, measured_properties[k], value);
+            }
         }
     }
 }
@@ -686,11 +696,10 @@ bench_cli_characterize (int    argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(BenchRegistry) registry = NULL;
-  g_autoptr(BenchPlan) plan = NULL;
   g_autoptr(BenchStore) store = NULL;
-  g_autoptr(BenchRun) run = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) run_uuids = g_ptr_array_new_with_free_func (g_free);
   g_auto(GStrv) devices_opt = NULL;
   g_auto(GStrv) devices = NULL;
   g_autofree char *db_path = NULL;
@@ -751,42 +760,64 @@ bench_cli_characterize (int    argc,
         }
     }
 
-  plan = bench_plan_new ();
-  bench_plan_add_workload (plan, "peak-flops");
-  bench_plan_add_workload (plan, "stream-triad");
-  for (guint i = 0; i < targets->len; i++)
-    bench_plan_add_device (plan, bench_device_get_id (g_ptr_array_index (targets, i)));
-  bench_plan_set_min_time (plan, min_time);
-  bench_plan_set_stream_bytes (plan, bytes);
-  bench_plan_set_warmup (plan, 2);
-
-  run = run_plan_blocking (registry, plan, bench_store_get_path (store), isatty (STDERR_FILENO), &error);
-  if (run == NULL)
+  /* One run per device: accelerators also get transfer figures, which a
+   * CPU (the host itself) has none of. */
+  for (guint j = 0; j < targets->len; j++)
     {
-      bench_cli_error ("%s", error->message);
-      return BENCH_CLI_EXIT_FAILURE;
-    }
+      BenchDevice *device = g_ptr_array_index (targets, j);
+      g_autoptr(BenchPlan) plan = bench_plan_new ();
+      g_autoptr(BenchRun) run = NULL;
 
-  /* The ceilings are the best figures measured, from the median iteration. */
-  for (guint i = 0; i < run->results->len; i++)
-    {
-      BenchResult *r = g_ptr_array_index (run->results, i);
-
-      if (r->status != BENCH_RESULT_STATUS_OK)
+      bench_plan_add_workload (plan, "peak-flops");
+      bench_plan_add_workload (plan, "stream-triad");
+      bench_plan_add_workload (plan, "dispatch-latency");
+      if (bench_device_get_device_type (device) != BENCH_DEVICE_TYPE_CPU ||
+          !g_str_equal (bench_device_get_backend_name (device), "cpu"))
         {
-          status = BENCH_CLI_EXIT_FAILURE;
-          continue;
+          bench_plan_add_workload (plan, "transfer-h2d");
+          bench_plan_add_workload (plan, "transfer-d2h");
         }
-      for (guint j = 0; j < targets->len; j++)
-        {
-          BenchDevice *device = g_ptr_array_index (targets, j);
+      bench_plan_add_device (plan, bench_device_get_id (device));
+      bench_plan_set_min_time (plan, min_time);
+      bench_plan_set_stream_bytes (plan, bytes);
+      bench_plan_set_warmup (plan, 2);
 
-          if (g_strcmp0 (bench_device_get_fingerprint (device), r->device_fingerprint) != 0)
-            continue;
+      run = run_plan_blocking (registry, plan, bench_store_get_path (store), isatty (STDERR_FILENO), &error);
+      if (run == NULL)
+        {
+          bench_cli_error ("%s", error->message);
+          return BENCH_CLI_EXIT_FAILURE;
+        }
+      if (run->status != BENCH_RUN_STATUS_COMPLETED)
+        status = BENCH_CLI_EXIT_FAILURE;
+      g_ptr_array_add (run_uuids, g_strdup (run->uuid));
+
+      /* Ceilings come from the median iteration, like every rate. */
+      for (guint i = 0; i < run->results->len; i++)
+        {
+          BenchResult *r = g_ptr_array_index (run->results, i);
+          g_autofree char *value = NULL;
+
+          if (r->status != BENCH_RESULT_STATUS_OK)
+            {
+              status = BENCH_CLI_EXIT_FAILURE;
+              continue;
+            }
           if (g_str_equal (r->workload, "peak-flops"))
             bench_device_set_peak_gflops (device, r->gflops);
           else if (g_str_equal (r->workload, "stream-triad"))
             bench_device_set_bandwidth_gbs (device, r->gbytes_per_second);
+          else if (g_str_equal (r->workload, "dispatch-latency"))
+            value = g_strdup_printf ("%.2f", r->latency.median / 1e3);
+          else if (g_str_equal (r->workload, "transfer-h2d") || g_str_equal (r->workload, "transfer-d2h"))
+            value = g_strdup_printf ("%.2f", r->gbytes_per_second);
+
+          if (value != NULL)
+            {
+              const char *key = g_str_equal (r->workload, "dispatch-latency") ? "dispatch_latency_us"
+                              : g_str_equal (r->workload, "transfer-h2d") ? "h2d_gbs" : "d2h_gbs";
+              bench_device_set_property_value (device, key, value);
+            }
         }
     }
 
@@ -808,28 +839,34 @@ bench_cli_characterize (int    argc,
       for (guint i = 0; i < targets->len; i++)
         json_builder_add_value (builder, bench_json_serialize_device (g_ptr_array_index (targets, i)));
       json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "run");
-      json_builder_add_string_value (builder, run->uuid);
+      json_builder_set_member_name (builder, "runs");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < run_uuids->len; i++)
+        json_builder_add_string_value (builder, g_ptr_array_index (run_uuids, i));
+      json_builder_end_array (builder);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       bench_cli_print_json (root);
     }
   else
     {
-      printf ("%-10s %-40s %14s %12s\n", "ID", "NAME", "PEAK GFLOP/s", "BW GB/s");
+      printf ("%-10s %-40s %14s %10s %10s %10s %12s\n", "ID", "NAME", "PEAK GFLOP/s", "BW GB/s",
+              "H2D GB/s", "D2H GB/s", "DISPATCH µs");
       for (guint i = 0; i < targets->len; i++)
         {
           BenchDevice *device = g_ptr_array_index (targets, i);
           g_autofree char *peak = format_double (bench_device_get_peak_gflops (device), "%.1f");
           g_autofree char *bw = format_double (bench_device_get_bandwidth_gbs (device), "%.1f");
 
-          printf ("%-10s %-40.40s %14s %12s\n", bench_device_get_id (device),
-                  bench_device_get_name (device), peak, bw);
+          const char *h2d = bench_device_get_property_value (device, "h2d_gbs");
+          const char *d2h = bench_device_get_property_value (device, "d2h_gbs");
+          const char *dispatch = bench_device_get_property_value (device, "dispatch_latency_us");
+
+          printf ("%-10s %-40.40s %14s %10s %10s %10s %12s\n", bench_device_get_id (device),
+                  bench_device_get_name (device), peak, bw,
+                  h2d ? h2d : "-", d2h ? d2h : "-", dispatch ? dispatch : "-");
         }
     }
-
-  if (run->status != BENCH_RUN_STATUS_COMPLETED)
-    status = BENCH_CLI_EXIT_FAILURE;
 
   return status;
 }

@@ -500,8 +500,15 @@ bench_model_executable_validate (BenchExecutable        *executable,
 
   if (self->validation_depth > 0)
     {
+      gboolean profile = self->profile;
+      gboolean ok;
+
+      /* The profile covers the benchmark's runs only. */
+      self->profile = FALSE;
       reduced = session_new (self, self->validation_depth, NULL, error);
-      if (reduced == NULL || !run_session (self, reduced, self->table, NULL, error))
+      ok = reduced != NULL && run_session (self, reduced, self->table, NULL, error);
+      self->profile = profile;
+      if (!ok)
         return FALSE;
       s = reduced;
     }
@@ -569,6 +576,7 @@ static gboolean
 choose_validation_depth (BenchModelExecutable  *self,
                          GError               **error)
 {
+  const char *unit;
   gint depth;
 
   for (depth = self->full_depth; depth > 1; depth--)
@@ -580,11 +588,14 @@ choose_validation_depth (BenchModelExecutable  *self,
       if (bench_graph_get_totals (g)->flops <= VALIDATION_FLOP_BUDGET)
         break;
     }
+  /* ResNet's depth option caps the blocks of each stage. */
+  unit = self->model.arch == BENCH_MODEL_ARCH_RESNET ? "blocks per stage"
+       : self->full_depth == 1 ? "layer" : "layers";
   self->validation_depth = depth == self->full_depth ? 0 : depth;
   if (depth == self->full_depth)
-    self->validation_scope = g_strdup_printf ("all %d layers", self->full_depth);
+    self->validation_scope = g_strdup_printf ("all %d %s", self->full_depth, unit);
   else
-    self->validation_scope = g_strdup_printf ("%d of %d layers", depth, self->full_depth);
+    self->validation_scope = g_strdup_printf ("%d of %d %s", depth, self->full_depth, unit);
   return TRUE;
 }
 

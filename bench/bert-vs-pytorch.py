@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""bert-base-uncased on the CPU: Benchtop against PyTorch, same shapes and
+the same timing policy (3 warm-up iterations, then at least ITERATIONS and
+at least one second; the median).
+
+PyTorch runs the embeddings (word + position + token type, LayerNorm),
+nn.TransformerEncoder (12 post-norm layers, d_model 768, 12 heads, ff 3072,
+GELU, batch_first, eval, no_grad) and the pooler (dense + tanh on the first
+token): the work of Benchtop's bert-base-uncased graph. What differs:
+Benchtop's graph applies an all-ones padding mask in the softmax (one
+compare per score); PyTorch gets no mask, so it may use its fused
+"fast path" kernels. Best of torch.set_num_threads(1) and all threads.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import torch
+import torch.nn as nn
+
+
+class Bert(nn.Module):
+    def __init__(self, layers=12, hidden=768, heads=12, ff=3072, vocab=30522, positions=512):
+        super().__init__()
+        self.word = nn.Embedding(vocab, hidden)
+        self.position = nn.Embedding(positions, hidden)
+        self.token_type = nn.Embedding(2, hidden)
+        self.norm = nn.LayerNorm(hidden, eps=1e-12)
+        layer = nn.TransformerEncoderLayer(hidden, heads, ff, dropout=0.0, activation="gelu",
+                                           layer_norm_eps=1e-12, batch_first=True, norm_first=False)
+        self.encoder = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+        self.pooler = nn.Linear(hidden, hidden)
+
+    def forward(self, ids):
+        positions = torch.arange(ids.shape[1]).unsqueeze(0)
+        x = self.word(ids) + self.position(positions) + self.token_type(torch.zeros_like(ids))
+        x = self.encoder(self.norm(x))
+        return x, torch.tanh(self.pooler(x[:, 0]))
+
+
+def time_torch(model, ids, iterations, warmup=3, min_time=1.0):
+    with torch.no_grad():
+        for _ in range(warmup):
+            model(ids)
+        samples = []
+        start = time.perf_counter()
+        while len(samples) < iterations or time.perf_counter() - start < min_time:
+            t0 = time.perf_counter()
+            model(ids)
+            samples.append(time.perf_counter() - t0)
+    return statistics.median(samples)
+
+
+def time_benchtop(cli, batches, seq, iterations):
+    cmd = [cli, "run", "--model", "bert-base-uncased", "--device", "cpu",
+           "--batch-sizes", ",".join(map(str, batches)), "--seq-lens", str(seq),
+           "--iterations", str(iterations), "--json", "--no-save"]
+    # benchtop-cli does not use the BLAS PyTorch was given.
+    env = dict(os.environ)
+    env.pop("LD_LIBRARY_PATH", None)
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+    medians = {}
+    for result in json.loads(out)["runs"][0]["results"]:
+        if result["status"] != "ok":
+            sys.exit(f"benchtop failed for batch {result['batch_size']}: {result['error']}")
+        medians[result["batch_size"]] = result["latency"]["median"] / 1e9
+    return medians
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cli", required=True)
+    parser.add_argument("--batches", default="1,8")
+    parser.add_argument("--seq", type=int, default=128)
+    parser.add_argument("--iterations", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="alternate the two this many times and keep each side's best median "
+                             "(machine noise only ever adds time)")
+    args = parser.parse_args()
+    batches = [int(b) for b in args.batches.split(",")]
+
+    torch.manual_seed(0)
+    model = Bert().eval()
+    cores = os.cpu_count() or 1
+    ours = {b: float("inf") for b in batches}
+    theirs = {b: (float("inf"), None) for b in batches}
+    for _ in range(args.rounds):
+        for batch, t in time_benchtop(args.cli, batches, args.seq, args.iterations).items():
+            ours[batch] = min(ours[batch], t)
+        for batch in batches:
+            ids = torch.randint(0, 30522, (batch, args.seq))
+            for threads in sorted({1, cores}):
+                torch.set_num_threads(threads)
+                t = time_torch(model, ids, args.iterations)
+                if t < theirs[batch][0]:
+                    theirs[batch] = (t, threads)
+
+    print(f"bert-base-uncased, seq {args.seq}, fp32, {cores} cores; torch {torch.__version__} with "
+          f"{os.environ.get('TORCH_BLAS', 'the system BLAS')}; "
+          f"median of >= {args.iterations} iterations after 3 warm-up, best of {args.rounds} round(s)")
+    print(f"{'batch':>5}  {'benchtop ms':>12}  {'pytorch ms':>12}  {'threads':>7}  {'ours/pytorch':>12}")
+    for batch in batches:
+        best, best_threads = theirs[batch]
+        print(f"{batch:>5}  {ours[batch] * 1e3:>12.1f}  {best * 1e3:>12.1f}  {best_threads:>7}  "
+              f"{ours[batch] / best:>12.2f}")
+
+
+if __name__ == "__main__":
+    main()
