@@ -117,6 +117,19 @@ check "wrong-typed field is named" grep -q "batch_size" "$tmp/err"
 "$cli" delete "$uuid" --db "$tmp/b.db" >/dev/null; check "delete exits 0" test $? -eq 0
 check "delete removes the run and its rows" test "$(sqlite3 "$tmp/b.db" 'select count(*) from runs; select count(*) from samples' | tr '\n' ' ')" = "0 0 "
 
+# characterize: the ceilings are measured, stored and shown by devices
+db="$tmp/char.db"
+"$cli" characterize --device cpu --min-time 0.05 --bytes 1048576 --db "$db" --json >"$tmp/char.json"
+check "characterize exits 0" test $? -eq 0
+"$cli" devices --json --db "$db" >"$tmp/devices2.json"
+check "devices shows the measured peak" python3 -c "
+import json; d=[x for x in json.load(open('$tmp/devices2.json'))['devices'] if x['id']=='cpu'][0]
+assert d['peak_gflops'] > 0 and d['bandwidth_gbs'] > 0, d
+assert float(d['properties']['dispatch_latency_us']) > 0, d"
+check "without characterisation the peak is null" python3 -c "
+import json; d=[x for x in json.load(open('$tmp/devices.json'))['devices'] if x['id']=='cpu'][0]
+assert d['peak_gflops'] is None, d"
+
 # SIGINT: the run stops, is marked cancelled and keeps what was measured
 db="$tmp/int.db"
 "$cli" run --model gemm --gemm-size 256 --iterations 100000 --min-time 120 --db "$db" >/dev/null 2>&1 &

@@ -465,6 +465,39 @@ test_executable_peak (void)
   g_assert_cmpfloat (fmod (work->flops, (double) omp_get_max_threads () * BENCH_CPU_PEAK_CHAINS * 2), ==, 0);
 }
 
+static void
+test_executable_dispatch (void)
+{
+  g_autoptr(BenchBackend) backend = g_object_new (BENCH_TYPE_CPU_BACKEND, NULL);
+  g_autoptr(BenchDevice) device = discover_cpu (backend);
+  g_autoptr(BenchExecutable) executable = NULL;
+  g_autoptr(GError) error = NULL;
+  BenchConfig config = make_config ("dispatch-latency", "fp32", -1);
+  BenchValidationReport report;
+  BenchIteration iteration;
+  BenchWork *work;
+
+  executable = bench_backend_prepare (backend, device, &config, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (bench_executable_run (executable, &iteration, &error));
+  g_assert_no_error (error);
+
+  /* Nothing is computed: no FLOPs, no bytes, nothing to validate. */
+  work = bench_executable_get_work (executable);
+  g_assert_true (isnan (work->flops));
+  g_assert_true (isnan (work->bytes));
+  g_assert_cmpfloat (work->items, ==, 1);
+  g_assert_true (bench_executable_validate (executable, &report, &error));
+  g_assert_cmpint (report.validation, ==, BENCH_VALIDATION_NONE);
+
+  /* The host is not an accelerator: no transfers to measure. */
+  g_clear_object (&executable);
+  config = make_config ("transfer-h2d", "fp32", 4096);
+  executable = bench_backend_prepare (backend, device, &config, NULL, &error);
+  g_assert_null (executable);
+  g_assert_error (error, BENCH_ERROR, BENCH_ERROR_NOT_SUPPORTED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -483,6 +516,7 @@ main (int   argc,
   g_test_add_func ("/cpu/executable/gemm", test_executable_gemm);
   g_test_add_func ("/cpu/executable/triad", test_executable_triad);
   g_test_add_func ("/cpu/executable/peak-flops", test_executable_peak);
+  g_test_add_func ("/cpu/executable/dispatch-latency", test_executable_dispatch);
 
   return g_test_run ();
 }
