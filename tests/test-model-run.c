@@ -172,6 +172,13 @@ test_custom_config (Fixture       *f,
   r = g_ptr_array_index (run->results, 0);
   /* Named after the config (its folder, as it has no _name_or_path). */
   g_assert_cmpstr (r->workload, ==, model);
+  /* The family and category of its architecture, though not in the catalog. */
+  g_assert_nonnull (r->workload_family);
+  g_assert_nonnull (r->workload_category);
+  if (config.arch == BENCH_MODEL_ARCH_VIT)
+    g_assert_cmpstr (r->workload_category, ==, "vision");
+  else
+    g_assert_cmpstr (r->workload_category, ==, "text");
   check_result (r, &config,
                 config.arch == BENCH_MODEL_ARCH_GPT2 || config.arch == BENCH_MODEL_ARCH_OPT, 0);
 }

@@ -67,6 +67,10 @@ typedef struct
   /* The result's params_json when the backend knows more than the config
    * (e.g. a model's validation scope), or NULL. */
   char  *params_json;
+  /* Family and category of a workload the catalog does not know (a model
+   * built from a config.json), or NULL. */
+  char  *family;
+  char  *category;
 } BenchWork;
 
 BenchWork *bench_executable_get_work (BenchExecutable        *self);

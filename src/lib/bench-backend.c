@@ -131,6 +131,8 @@ bench_executable_finalize (GObject *object)
 
   g_clear_pointer (&priv->work.flops_breakdown_json, g_free);
   g_clear_pointer (&priv->work.params_json, g_free);
+  g_clear_pointer (&priv->work.family, g_free);
+  g_clear_pointer (&priv->work.category, g_free);
 
   G_OBJECT_CLASS (bench_executable_parent_class)->finalize (object);
 }

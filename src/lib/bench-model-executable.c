@@ -732,6 +732,27 @@ bench_model_executable_new (const BenchConfig      *config,
   if (!load_model (self, error))
     return NULL;
 
+  /* A config.json model belongs to the family of its architecture. */
+  if (config->model_config != NULL)
+    {
+      const BenchModelInfo *infos;
+      guint n_infos = 0;
+
+      infos = bench_model_zoo_list (&n_infos);
+      for (guint i = 0; i < n_infos; i++)
+        {
+          const BenchModelConfig *preset = bench_model_zoo_get_config (infos[i].name);
+          BenchWork *work = bench_executable_get_work (BENCH_EXECUTABLE (self));
+
+          if (preset != NULL && preset->arch == self->model.arch)
+            {
+              work->family = g_strdup (infos[i].family);
+              work->category = g_strdup (infos[i].category);
+              break;
+            }
+        }
+    }
+
   self->generates = self->model.arch == BENCH_MODEL_ARCH_GPT2 || self->model.arch == BENCH_MODEL_ARCH_OPT;
   self->batch = config->batch_size > 0 ? config->batch_size : 1;
   self->seq_len = config->seq_len > 0 ? config->seq_len : self->model.default_seq_len;

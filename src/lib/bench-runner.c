@@ -303,6 +303,12 @@ fill_from_work (BenchResult     *result,
   result->device_memory_bytes = work->device_memory_bytes;
   g_free (result->flops_breakdown_json);
   result->flops_breakdown_json = g_strdup (work->flops_breakdown_json);
+  if (result->workload_family == NULL && work->family != NULL)
+    {
+      result->workload_family = g_strdup (work->family);
+      g_free (result->workload_category);
+      result->workload_category = g_strdup (work->category);
+    }
   if (work->params_json != NULL)
     {
       g_free (result->params_json);
