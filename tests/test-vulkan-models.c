@@ -428,6 +428,13 @@ test_catalog_model (Fixture       *f,
   g_assert_cmpint (r->weights_bytes, >, 0);
   g_assert_cmpfloat (r->items_per_iteration, ==, BATCH);
   g_assert_true (isfinite (r->gflops) && r->gflops > 0);
+  /* Timestamp queries time every graph of an iteration on the device. */
+  if (get_context ()->timestamp_valid_bits > 0)
+    {
+      g_assert_cmpuint (r->device_samples->len, ==, r->samples->len);
+      g_assert_cmpfloat (r->device_latency.median, >, 0);
+      g_assert_cmpfloat (r->device_latency.median, <=, r->latency.median);
+    }
 
   params = json_from_string (r->params_json, &error);
   g_assert_no_error (error);

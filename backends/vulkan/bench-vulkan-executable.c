@@ -827,6 +827,7 @@ prepare_model (guint               device_index,
   g_autofree char *name = NULL;
   const BenchOpTable *table;
   BenchVulkanContext *ctx;
+  BenchExecutable *executable;
 
   if ((ctx = bench_vulkan_context_get (device_index, error)) == NULL)
     return NULL;
@@ -835,10 +836,14 @@ prepare_model (guint               device_index,
   name = g_strdup_printf ("vulkan:%u (%s)", device_index, ctx->props.deviceName);
   table = bench_vulkan_ops_get_table (ops);
   /* The executable owns the ops from here on, failure included. */
-  return bench_model_executable_new (config, name, table,
-                                     bench_vulkan_ops_prepare, g_steal_pointer (&ops),
-                                     (GDestroyNotify) bench_vulkan_ops_free,
-                                     cancellable, error);
+  executable = bench_model_executable_new (config, name, table,
+                                           bench_vulkan_ops_prepare, g_steal_pointer (&ops),
+                                           (GDestroyNotify) bench_vulkan_ops_free,
+                                           cancellable, error);
+  if (executable != NULL)
+    bench_model_executable_set_device_time_func (BENCH_MODEL_EXECUTABLE (executable),
+                                                 (BenchModelDeviceTimeFunc) bench_vulkan_ops_get_last_device_ns);
+  return executable;
 }
 
 BenchExecutable *

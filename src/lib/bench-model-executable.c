@@ -62,6 +62,8 @@ struct _BenchModelExecutable
   BenchModelPrepareFunc  prepare;
   gpointer               owner;
   GDestroyNotify         owner_free;
+  BenchModelDeviceTimeFunc device_time;
+  gint64                 device_ns;       /* this iteration's so far, -1 unknown */
 
   BenchModelConfig       model;
   BenchModelOptions      opts;
@@ -145,6 +147,19 @@ bench_model_executable_finalize (GObject *object)
 
 /* --- running --- */
 
+/* Sums the device time of every graph of an iteration (prefill and decode
+ * steps); one graph without a device time makes the whole unknown. */
+static void
+add_device_time (BenchModelExecutable *self)
+{
+  gint64 ns;
+
+  if (self->device_time == NULL || self->device_ns < 0)
+    return;
+  ns = self->device_time (self->table->user_data);
+  self->device_ns = ns >= 0 ? self->device_ns + ns : -1;
+}
+
 static gboolean
 execute (BenchModelExecutable  *self,
          BenchGraphBuffers     *buffers,
@@ -155,7 +170,13 @@ execute (BenchModelExecutable  *self,
   guint n_ops;
 
   if (!self->profile || table != self->table)
-    return bench_graph_execute (graph, table, buffers, error);
+    {
+      if (!bench_graph_execute (graph, table, buffers, error))
+        return FALSE;
+      if (table == self->table)
+        add_device_time (self);
+      return TRUE;
+    }
 
   n_ops = bench_graph_get_n_ops (graph);
   for (guint i = 0; i < n_ops; i++)
@@ -175,6 +196,7 @@ execute (BenchModelExecutable  *self,
       self->profile_ns[a->op->kind] += bench_sysinfo_now_ns () - t0;
       self->profile_calls[a->op->kind]++;
     }
+  add_device_time (self);
   return TRUE;
 }
 
@@ -270,9 +292,10 @@ bench_model_executable_run (BenchExecutable  *executable,
   BenchModelExecutable *self = BENCH_MODEL_EXECUTABLE (executable);
   gint64 first = -1;
 
+  self->device_ns = self->device_time != NULL ? 0 : -1;
   if (!run_session (self, self->session, self->table, self->generates ? &first : NULL, error))
     return FALSE;
-  iteration->device_ns = -1;
+  iteration->device_ns = self->device_ns;
   iteration->first_token_ns = first;
   self->has_run = TRUE;
   if (self->profile)
@@ -830,4 +853,20 @@ bench_model_executable_get_decode_graph (BenchModelExecutable *self,
   g_return_val_if_fail (BENCH_IS_MODEL_EXECUTABLE (self), NULL);
   g_return_val_if_fail (step < bench_model_executable_get_n_decode_steps (self), NULL);
   return g_ptr_array_index (self->session->decode_graphs, step);
+}
+
+/**
+ * bench_model_executable_set_device_time_func:
+ * @func: (nullable): returns the device time of the graph the table ran
+ *   last, in ns, or -1
+ *
+ * Lets a backend with device timers report an iteration's device time: the
+ * sum over the graphs run in the iteration.
+ */
+void
+bench_model_executable_set_device_time_func (BenchModelExecutable     *self,
+                                             BenchModelDeviceTimeFunc  func)
+{
+  g_return_if_fail (BENCH_IS_MODEL_EXECUTABLE (self));
+  self->device_time = func;
 }

@@ -52,4 +52,10 @@ guint            bench_model_executable_get_n_decode_steps (BenchModelExecutable
 BenchGraph      *bench_model_executable_get_decode_graph (BenchModelExecutable *self,
                                                    guint                   step);
 
+/* The device time of the graph the op table ran last (ns), or -1. */
+typedef gint64 (*BenchModelDeviceTimeFunc) (gpointer user_data);
+
+void             bench_model_executable_set_device_time_func (BenchModelExecutable     *self,
+                                                              BenchModelDeviceTimeFunc  func);
+
 G_END_DECLS
