@@ -86,7 +86,7 @@ parse_entry (const char  *path,
              Info       **out,
              GError     **error)
 {
-  g_autoptr(GPtrArray) dummy = NULL;
+  g_autoptr(GPtrArray) owner = NULL;
   Info *info;
   JsonObject *obj;
   JsonArray *shape, *offsets;
@@ -110,8 +110,8 @@ parse_entry (const char  *path,
     goto bad;
 
   info = g_new0 (Info, 1);
-  dummy = g_ptr_array_new_with_free_func (info_free);
-  g_ptr_array_add (dummy, info);
+  owner = g_ptr_array_new_with_free_func (info_free);
+  g_ptr_array_add (owner, info);
   info->name = g_strdup (name);
   info->dtype_name = g_strdup (dtype);
   info->dtype = g_str_equal (dtype, "F32") ? DT_F32 :
@@ -146,7 +146,7 @@ parse_entry (const char  *path,
                    path, name, end - begin, info->numel, dtype);
       return FALSE;
     }
-  *out = g_ptr_array_steal_index (dummy, 0);
+  *out = g_ptr_array_steal_index (owner, 0);
   return TRUE;
 
 bad:
