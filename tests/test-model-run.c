@@ -44,35 +44,6 @@ small_plan (const char *workload,
   return plan;
 }
 
-/* The FLOPs of one iteration, from graphs built here: the forward graph,
- * or the prefill and each of the GEN_TOKENS - 1 decode steps. */
-static double
-expected_flops (const BenchModelConfig *config,
-                gboolean                generates,
-                gint                    input_size)
-{
-  BenchModelOptions opts = { .batch = BATCH, .seq_len = SEQ, .n_layers = 1, .input_size = input_size };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BenchGraph) graph = NULL;
-  double flops;
-
-  opts.mode = generates ? BENCH_MODEL_MODE_PREFILL : BENCH_MODEL_MODE_FORWARD;
-  graph = bench_model_config_build (config, &opts, &error);
-  g_assert_no_error (error);
-  flops = bench_graph_get_totals (graph)->flops;
-  for (gint t = 0; generates && t < GEN_TOKENS - 1; t++)
-    {
-      g_autoptr(BenchGraph) step = NULL;
-
-      opts.mode = BENCH_MODEL_MODE_DECODE;
-      opts.past_len = SEQ + t;
-      step = bench_model_config_build (config, &opts, &error);
-      g_assert_no_error (error);
-      flops += bench_graph_get_totals (step)->flops;
-    }
-  return flops;
-}
-
 static void
 check_result (BenchResult            *r,
               const BenchModelConfig *config,
@@ -90,7 +61,7 @@ check_result (BenchResult            *r,
   g_assert_cmpfloat (r->max_rel_error, <=, r->tolerance);
   g_assert_cmpint (r->iterations, >=, 2);
   g_assert_cmpfloat (r->flops, >, 0);
-  g_assert_cmpfloat (r->flops, ==, expected_flops (config, generates, input_size));
+  g_assert_cmpfloat (r->flops, ==, expected_model_flops (config, generates, BATCH, SEQ, GEN_TOKENS, input_size));
   g_assert_cmpfloat (r->bytes, >, 0);
   g_assert_cmpint (r->weights_bytes, >, 0);
   g_assert_cmpint (r->workspace_bytes, >, 0);

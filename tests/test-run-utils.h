@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "bench.h"
+#include "bench-model-zoo.h"
 
 typedef struct
 {
@@ -84,4 +85,37 @@ run_plan (Fixture   *f,
   g_assert_no_error (w.error);
   g_assert_nonnull (w.run);
   return w.run;
+}
+
+/* The FLOPs of one iteration of a model at one layer, from graphs built
+ * here: the forward graph, or the prefill and each of the gen_tokens - 1
+ * decode steps, as the model executable counts them. */
+static double
+expected_model_flops (const BenchModelConfig *config,
+                      gboolean                generates,
+                      gint                    batch,
+                      gint                    seq,
+                      gint                    gen_tokens,
+                      gint                    input_size)
+{
+  BenchModelOptions opts = { .batch = batch, .seq_len = seq, .n_layers = 1, .input_size = input_size };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BenchGraph) graph = NULL;
+  double flops;
+
+  opts.mode = generates ? BENCH_MODEL_MODE_PREFILL : BENCH_MODEL_MODE_FORWARD;
+  graph = bench_model_config_build (config, &opts, &error);
+  g_assert_no_error (error);
+  flops = bench_graph_get_totals (graph)->flops;
+  for (gint t = 0; generates && t < gen_tokens - 1; t++)
+    {
+      g_autoptr(BenchGraph) step = NULL;
+
+      opts.mode = BENCH_MODEL_MODE_DECODE;
+      opts.past_len = seq + t;
+      step = bench_model_config_build (config, &opts, &error);
+      g_assert_no_error (error);
+      flops += bench_graph_get_totals (step)->flops;
+    }
+  return flops;
 }

@@ -347,35 +347,6 @@ small_plan (const char *workload,
   return plan;
 }
 
-/* The FLOPs of one iteration, from graphs built here, as the CPU counts. */
-static double
-expected_flops (const BenchModelConfig *config,
-                gboolean                generates,
-                gint                    seq,
-                gint                    input_size)
-{
-  BenchModelOptions opts = { .batch = BATCH, .seq_len = seq, .n_layers = 1, .input_size = input_size };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BenchGraph) graph = NULL;
-  double flops;
-
-  opts.mode = generates ? BENCH_MODEL_MODE_PREFILL : BENCH_MODEL_MODE_FORWARD;
-  graph = bench_model_config_build (config, &opts, &error);
-  g_assert_no_error (error);
-  flops = bench_graph_get_totals (graph)->flops;
-  for (gint t = 0; generates && t < GEN_TOKENS - 1; t++)
-    {
-      g_autoptr(BenchGraph) step = NULL;
-
-      opts.mode = BENCH_MODEL_MODE_DECODE;
-      opts.past_len = seq + t;
-      step = bench_model_config_build (config, &opts, &error);
-      g_assert_no_error (error);
-      flops += bench_graph_get_totals (step)->flops;
-    }
-  return flops;
-}
-
 static gint
 small_input_size (const BenchModelConfig *config)
 {
@@ -423,7 +394,7 @@ test_catalog_model (Fixture       *f,
   g_assert_cmpint (r->validation, ==, BENCH_VALIDATION_PASS);
   g_assert_cmpfloat (r->max_rel_error, <=, r->tolerance);
   g_assert_cmpint (r->iterations, >=, 2);
-  g_assert_cmpfloat (r->flops, ==, expected_flops (config, info->generates, seq, input_size));
+  g_assert_cmpfloat (r->flops, ==, expected_model_flops (config, info->generates, BATCH, seq, GEN_TOKENS, input_size));
   g_assert_cmpfloat (r->bytes, >, 0);
   g_assert_cmpint (r->weights_bytes, >, 0);
   g_assert_cmpfloat (r->items_per_iteration, ==, BATCH);
