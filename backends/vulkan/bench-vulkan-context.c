@@ -584,7 +584,6 @@ bench_vulkan_pipeline_new (BenchVulkanContext  *ctx,
                            GError             **error)
 {
   g_autoptr(BenchVulkanPipeline) pipeline = g_new0 (BenchVulkanPipeline, 1);
-  g_autofree VkDescriptorSetLayout *layouts = g_new0 (VkDescriptorSetLayout, n_sets);
   g_autofree VkDescriptorSetLayoutBinding *bindings = g_new0 (VkDescriptorSetLayoutBinding, n_bindings);
   g_autofree VkSpecializationMapEntry *entries = g_new0 (VkSpecializationMapEntry, MAX (n_spec, 1));
   g_autoptr(GBytes) code = NULL;
@@ -695,38 +694,9 @@ bench_vulkan_pipeline_new (BenchVulkanContext  *ctx,
       }
   }
 
-  {
-    VkDescriptorPoolSize size = {
-      .type = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-      .descriptorCount = n_bindings * n_sets,
-    };
-    VkDescriptorPoolCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-      .maxSets = n_sets,
-      .poolSizeCount = 1,
-      .pPoolSizes = &size,
-    };
-    VkDescriptorSetAllocateInfo alloc = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-      .descriptorSetCount = n_sets,
-      .pSetLayouts = layouts,
-    };
-
-    for (guint i = 0; i < n_sets; i++)
-      layouts[i] = pipeline->set_layout;
-
-    if ((r = vkCreateDescriptorPool (ctx->device, &info, NULL, &pipeline->pool)) != VK_SUCCESS)
-      {
-        bench_vulkan_set_error (error, r, "vkCreateDescriptorPool for %s", shader);
-        return NULL;
-      }
-    alloc.descriptorPool = pipeline->pool;
-    if ((r = vkAllocateDescriptorSets (ctx->device, &alloc, pipeline->sets)) != VK_SUCCESS)
-      {
-        bench_vulkan_set_error (error, r, "vkAllocateDescriptorSets for %s", shader);
-        return NULL;
-      }
-  }
+  if (!bench_vulkan_alloc_descriptor_sets (ctx->device, pipeline->set_layout, n_sets, n_bindings,
+                                           &pipeline->pool, pipeline->sets, shader, error))
+    return NULL;
 
   return g_steal_pointer (&pipeline);
 }
@@ -968,4 +938,57 @@ bench_vulkan_commands_free (BenchVulkanCommands *commands)
   if (commands->pool != VK_NULL_HANDLE)
     vkDestroyCommandPool (device, commands->pool, NULL);
   g_free (commands);
+}
+
+/**
+ * bench_vulkan_alloc_descriptor_sets:
+ * @what: names the pipeline or graph in errors
+ *
+ * A pool of @n_sets storage-buffer descriptor sets of @layout, each with
+ * @n_bindings bindings, and the sets allocated from it into @sets.
+ */
+gboolean
+bench_vulkan_alloc_descriptor_sets (VkDevice                device,
+                                    VkDescriptorSetLayout   layout,
+                                    guint                   n_sets,
+                                    guint                   n_bindings,
+                                    VkDescriptorPool       *pool,
+                                    VkDescriptorSet        *sets,
+                                    const char             *what,
+                                    GError                **error)
+{
+  g_autofree VkDescriptorSetLayout *layouts = g_new (VkDescriptorSetLayout, MAX (n_sets, 1));
+  VkDescriptorPoolSize size = {
+    .type = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+    .descriptorCount = n_bindings * n_sets,
+  };
+  VkDescriptorPoolCreateInfo info = {
+    .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+    .maxSets = n_sets,
+    .poolSizeCount = 1,
+    .pPoolSizes = &size,
+  };
+  VkDescriptorSetAllocateInfo alloc = {
+    .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+    .descriptorSetCount = n_sets,
+    .pSetLayouts = layouts,
+  };
+  VkResult r;
+
+  for (guint i = 0; i < n_sets; i++)
+    layouts[i] = layout;
+
+  if ((r = vkCreateDescriptorPool (device, &info, NULL, pool)) != VK_SUCCESS)
+    {
+      bench_vulkan_set_error (error, r, "vkCreateDescriptorPool for %s", what);
+      return FALSE;
+    }
+  alloc.descriptorPool = *pool;
+  if ((r = vkAllocateDescriptorSets (device, &alloc, sets)) != VK_SUCCESS)
+    {
+      bench_vulkan_set_error (error, r, "vkAllocateDescriptorSets for %s", what);
+      return FALSE;
+    }
+
+  return TRUE;
 }

@@ -73,6 +73,14 @@ typedef struct
 } BenchVulkanCommands;
 
 const char          *bench_vulkan_result_to_string  (VkResult              result);
+gboolean             bench_vulkan_alloc_descriptor_sets (VkDevice                device,
+                                                         VkDescriptorSetLayout   layout,
+                                                         guint                   n_sets,
+                                                         guint                   n_bindings,
+                                                         VkDescriptorPool       *pool,
+                                                         VkDescriptorSet        *sets,
+                                                         const char             *what,
+                                                         GError                **error);
 void                 bench_vulkan_set_error         (GError              **error,
                                                      VkResult              result,
                                                      const char           *format,

@@ -1288,7 +1288,6 @@ record (Plan    *plan,
   VkDevice device = ops->ctx->device;
   guint n = plan->dispatches->len;
   g_autofree VkDescriptorSet *sets = g_new0 (VkDescriptorSet, MAX (n, 1));
-  g_autofree VkDescriptorSetLayout *layouts = g_new0 (VkDescriptorSetLayout, MAX (n, 1));
   VkCommandBufferBeginInfo begin = { .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO };
   VkCommandBuffer cmd;
   VkPipeline bound = VK_NULL_HANDLE;
@@ -1296,37 +1295,11 @@ record (Plan    *plan,
 
   if (n > 0)
     {
-      VkDescriptorPoolSize size = {
-        .type = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-        .descriptorCount = N_BINDINGS * n,
-      };
-      VkDescriptorPoolCreateInfo info = {
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-        .maxSets = n,
-        .poolSizeCount = 1,
-        .pPoolSizes = &size,
-      };
-      VkDescriptorSetAllocateInfo alloc = {
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-        .descriptorSetCount = n,
-        .pSetLayouts = layouts,
-      };
+      g_autofree char *what = g_strdup_printf ("%u dispatches of %s", n, bench_graph_get_name (plan->graph));
 
-      for (guint i = 0; i < n; i++)
-        layouts[i] = ops->set_layout;
-      if ((r = vkCreateDescriptorPool (device, &info, NULL, &plan->pool)) != VK_SUCCESS)
-        {
-          bench_vulkan_set_error (error, r, "vkCreateDescriptorPool for %u dispatches of %s",
-                                  n, bench_graph_get_name (plan->graph));
-          return FALSE;
-        }
-      alloc.descriptorPool = plan->pool;
-      if ((r = vkAllocateDescriptorSets (device, &alloc, sets)) != VK_SUCCESS)
-        {
-          bench_vulkan_set_error (error, r, "vkAllocateDescriptorSets for %s",
-                                  bench_graph_get_name (plan->graph));
-          return FALSE;
-        }
+      if (!bench_vulkan_alloc_descriptor_sets (device, ops->set_layout, n, N_BINDINGS,
+                                               &plan->pool, sets, what, error))
+        return FALSE;
     }
 
   for (guint i = 0; i < n; i++)
