@@ -85,6 +85,13 @@ live_chart_has_points (gpointer data)
          bench_chart_series_get_n_points (bench_chart_get_series (chart, 0)) > 0;
 }
 
+/* The live status line under the progress bar. */
+static const char *
+status_text (BenchRunView *view)
+{
+  return gtk_label_get_text (GTK_LABEL (find_named (GTK_WIDGET (view), GTK_TYPE_LABEL, "progress-label")));
+}
+
 static GtkColumnView *
 results_table (BenchWindow *window)
 {
@@ -137,6 +144,8 @@ test_run_tiny_gemm (void)
   g_assert_cmpint (row->iterations, >=, 3);
   g_assert_true (row->latency.median > 0);
   wait_for (not_running, view, 120, "the run to finish");
+  /* The last phase ("measuring, 3 iterations") gives way to the outcome. */
+  g_assert_cmpstr (status_text (view), ==, "Run finished: 1 configuration passed, 0 failed");
   save_screenshot (GTK_WIDGET (window), "app-run-finished.png");
 
   /* The runner wrote the run to the history the app uses. */
@@ -243,6 +252,50 @@ test_run_close_cancels (void)
   remove_tmp_dir (dir);
 }
 
+/* Cancelled from the page: the status says so at once, and once the run
+ * has stopped, that it was cancelled. */
+static void
+test_run_cancel (void)
+{
+  static const char *gemm[] = { "gemm", NULL };
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "history.db", NULL);
+  BenchWindow *window;
+  BenchRunView *view;
+  GtkWidget *live;
+
+  g_setenv ("BENCHTOP_DB", path, TRUE);
+  window = g_object_ref (bench_window_new (NULL));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_idle (window);
+  view = bench_window_get_run_view (window);
+
+  pick_workloads (GTK_WIDGET (view), gemm);
+  set_spin (GTK_WIDGET (view), "gemm-size", "64");
+  set_spin (GTK_WIDGET (view), "iterations", "3");
+  set_spin (GTK_WIDGET (view), "warmup", "1");
+  set_spin (GTK_WIDGET (view), "min-time", "60");
+  g_assert_true (bench_run_view_start (view));
+  {
+    g_autoptr(GPtrArray) charts = g_ptr_array_new ();
+
+    collect_widgets (GTK_WIDGET (view), BENCH_TYPE_CHART_WIDGET, charts);
+    live = g_ptr_array_index (charts, 0);
+  }
+  wait_for (live_chart_has_points, live, 120, "the live chart's first points");
+
+  bench_run_view_cancel (view);
+  g_assert_cmpstr (status_text (view), ==, "Cancelling…");
+  wait_for (not_running, view, 60, "the run to stop");
+  g_assert_true (g_str_has_prefix (status_text (view), "Run cancelled: "));
+  g_test_message ("after cancel: %s", status_text (view));
+  save_screenshot (GTK_WIDGET (window), "app-run-cancelled.png");
+
+  close_and_check_finalized (window);
+  g_unsetenv ("BENCHTOP_DB");
+  remove_tmp_dir (dir);
+}
+
 static gboolean
 two_results_and_done (gpointer data)
 {
@@ -295,6 +348,13 @@ test_run_failed_configuration (void)
   g_assert_cmpstr (second->workload, ==, "stream-triad");
   g_test_message ("stream-triad in int8: %s%s%s", bench_result_status_to_string (second->status),
                   second->error ? ": " : "", second->error ? second->error : "");
+  {
+    guint n_passed = second->status == BENCH_RESULT_STATUS_OK;
+    g_autofree char *expected = g_strdup_printf ("Run finished: %u configuration%s passed, %u failed",
+                                                 n_passed, n_passed == 1 ? "" : "s", 2 - n_passed);
+
+    g_assert_cmpstr (status_text (view), ==, expected);
+  }
   save_screenshot (GTK_WIDGET (window), "app-run-failed-config.png");
 
   close_and_check_finalized (window);
@@ -337,6 +397,7 @@ main (int   argc,
 
   g_test_add_func ("/app/run/tiny-gemm", test_run_tiny_gemm);
   g_test_add_func ("/app/run/close-cancels", test_run_close_cancels);
+  g_test_add_func ("/app/run/cancel", test_run_cancel);
   g_test_add_func ("/app/run/failed-configuration", test_run_failed_configuration);
   g_test_add_func ("/app/run/bad-parameters", test_run_bad_parameters);
 

@@ -777,6 +777,11 @@ progress_cb (BenchRunView  *self,
   self->config_label = g_strdup (progress->config_label);
   self->config_index = progress->config_index;
 
+  /* Once cancelled, the page says so until the run ends, whatever
+   * progress was still on its way. */
+  if (self->run_cancellable != NULL && g_cancellable_is_cancelled (self->run_cancellable))
+    return;
+
   gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (progress->fraction, 0, 1));
   /* Translators: configuration 2 of 6 */
   fraction = g_strdup_printf (_("Configuration %u of %u"), progress->config_index + 1, progress->n_configs);
@@ -848,6 +853,65 @@ result_cb (BenchRunView *self,
     }
 }
 
+static const char *
+run_outcome_label (BenchRunStatus status)
+{
+  switch (status)
+    {
+    case BENCH_RUN_STATUS_COMPLETED:
+      return _("Finished");
+    case BENCH_RUN_STATUS_CANCELLED:
+      return _("Cancelled");
+    case BENCH_RUN_STATUS_FAILED:
+      return _("Failed");
+    case BENCH_RUN_STATUS_RUNNING:
+    case BENCH_RUN_STATUS_INTERRUPTED:
+    default:
+      return _("Interrupted");
+    }
+}
+
+/* What replaces the live phase once the run is over: how it ended, and
+ * how many configurations passed and failed (and were cut short by a
+ * cancel). */
+static char *
+run_outcome_text (BenchRun *run,
+                  guint     n_passed,
+                  guint     n_cancelled)
+{
+  guint n_failed = run->results->len - n_passed - n_cancelled;
+  g_autofree char *counts = NULL;
+
+  if (n_cancelled > 0)
+    /* Translators: "1 configuration passed, 0 failed, 1 cancelled" */
+    counts = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u configuration passed, %u failed, %u cancelled",
+                                           "%u configurations passed, %u failed, %u cancelled", n_passed),
+                              n_passed, n_failed, n_cancelled);
+  else
+    /* Translators: "3 configurations passed, 1 failed" */
+    counts = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u configuration passed, %u failed",
+                                           "%u configurations passed, %u failed", n_passed),
+                              n_passed, n_failed);
+
+  switch (run->status)
+    {
+    case BENCH_RUN_STATUS_COMPLETED:
+      /* Translators: "Run finished: 3 configurations passed, 1 failed" */
+      return g_strdup_printf (_("Run finished: %s"), counts);
+    case BENCH_RUN_STATUS_CANCELLED:
+      /* Translators: "Run cancelled: 1 configuration passed, 0 failed" */
+      return g_strdup_printf (_("Run cancelled: %s"), counts);
+    case BENCH_RUN_STATUS_FAILED:
+      /* Translators: "Run failed (out of memory): 0 configurations passed, 1 failed" */
+      return g_strdup_printf (_("Run failed (%s): %s"),
+                              run->error != NULL ? run->error : _("no reason given"), counts);
+    case BENCH_RUN_STATUS_RUNNING:
+    case BENCH_RUN_STATUS_INTERRUPTED:
+    default:
+      return g_strdup_printf (_("Run interrupted: %s"), counts);
+    }
+}
+
 static void
 run_cb (GObject      *object,
         GAsyncResult *result,
@@ -869,25 +933,39 @@ run_cb (GObject      *object,
     update_sensitivity (self);
 
   if (run == NULL)
-    text = g_strdup_printf (_("The run failed: %s"), error->message);
+    {
+      text = g_strdup_printf (_("The run failed: %s"), error->message);
+      /* The last phase shown ("measuring, 12 iterations") is over. */
+      if (self->progress_label != NULL)
+        gtk_label_set_text (self->progress_label, text);
+      if (self->progress_bar != NULL)
+        gtk_progress_bar_set_text (self->progress_bar, _("Failed"));
+    }
   else
     {
       gint64 took = g_get_monotonic_time () - self->started_us;
+      guint n_passed = 0;
+      guint n_cancelled = 0;
+
+      for (guint i = 0; i < run->results->len; i++)
+        {
+          BenchResultStatus status = ((BenchResult *) g_ptr_array_index (run->results, i))->status;
+
+          n_passed += status == BENCH_RESULT_STATUS_OK;
+          n_cancelled += status == BENCH_RESULT_STATUS_CANCELLED;
+        }
 
       if (self->progress_bar != NULL)
         {
-          guint n_failed = 0;
-          g_autofree char *summary = NULL;
-
-          for (guint i = 0; i < run->results->len; i++)
-            n_failed += ((BenchResult *) g_ptr_array_index (run->results, i))->status != BENCH_RESULT_STATUS_OK;
           if (run->status == BENCH_RUN_STATUS_COMPLETED)
             gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
-          /* Translators: "Completed: 4 configurations, 1 failed" */
-          summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: %u configuration, %u failed",
-                                                  "%s: %u configurations, %u failed", run->results->len),
-                                     bench_run_status_to_string (run->status), run->results->len, n_failed);
-          gtk_progress_bar_set_text (self->progress_bar, summary);
+          gtk_progress_bar_set_text (self->progress_bar, run_outcome_label (run->status));
+        }
+      if (self->progress_label != NULL)
+        {
+          g_autofree char *status_text = run_outcome_text (run, n_passed, n_cancelled);
+
+          gtk_label_set_text (self->progress_label, status_text);
         }
       if (self->live != NULL && self->live_chart != NULL)
         {
@@ -989,6 +1067,8 @@ bench_run_view_cancel (BenchRunView *self)
       g_cancellable_cancel (self->run_cancellable);
       if (self->progress_bar != NULL)
         gtk_progress_bar_set_text (self->progress_bar, _("Cancelling…"));
+      if (self->progress_label != NULL)
+        gtk_label_set_text (self->progress_label, _("Cancelling…"));
     }
 }
 
