@@ -152,6 +152,27 @@ test_op_linear (void)
   check_graph (g, NULL);
 }
 
+/* The GPU form of the few-rows linear (K split over the workgroup, summed
+ * in shared memory), forced on whatever device there is, at sizes that
+ * leave partial column quads and K not a multiple of the 32 slices. */
+static void
+test_op_linear_split_k (void)
+{
+  g_autoptr(BenchGraph) g = bench_graph_new ("linear-split-k");
+  guint x1 = input (g, "x1", 2, (gint64[]) { 1, 77 });
+  guint x4 = input (g, "x4", 2, (gint64[]) { 4, 77 });
+  guint x3 = input (g, "x3", 2, (gint64[]) { 3, 77 });
+  guint w = weight (g, "w", 2, (gint64[]) { 61, 77 });
+  guint b = weight (g, "b", 1, (gint64[]) { 61 });
+
+  g_setenv ("BENCHTOP_VULKAN_GEMV", "split", TRUE);
+  bench_graph_mark_output (g, bench_graph_linear (g, "y1", x1, w, b, FALSE));
+  bench_graph_mark_output (g, bench_graph_linear (g, "y4", x4, w, b, FALSE));
+  bench_graph_mark_output (g, bench_graph_linear (g, "y3", x3, w, -1, FALSE));
+  check_graph (g, NULL);
+  g_unsetenv ("BENCHTOP_VULKAN_GEMV");
+}
+
 static void
 test_op_matmul (void)
 {
@@ -502,6 +523,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/vulkan-models/op/linear", test_op_linear);
+  g_test_add_func ("/vulkan-models/op/linear-split-k", test_op_linear_split_k);
   g_test_add_func ("/vulkan-models/op/matmul", test_op_matmul);
   g_test_add_func ("/vulkan-models/op/elementwise", test_op_elementwise);
   g_test_add_func ("/vulkan-models/op/norms", test_op_norms);

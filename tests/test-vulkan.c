@@ -156,7 +156,8 @@ static void
 test_gemm_sizes (void)
 {
   BenchDevice *device = get_device ();
-  const gint64 sizes[] = { 1, 17, 64, 129 };
+  /* 100: rows on vec4 boundaries but not a multiple of any tile. */
+  const gint64 sizes[] = { 1, 17, 64, 100, 129 };
 
   if (device == NULL)
     return;
@@ -165,13 +166,15 @@ test_gemm_sizes (void)
     check_gemm (device, sizes[i]);
 }
 
-/* Other tile shapes (specialization constants) and the naive shader
- * compute the same product. */
+/* Other tile shapes (specialization constants), the texel-buffer kernel
+ * and the naive shader compute the same product, on sizes that are not
+ * multiples of the tiles, with rows on vec4 boundaries (68) and not (67). */
 static void
 test_gemm_variants (void)
 {
   BenchDevice *device = get_device ();
   const char *variants[] = { "naive", "8,8,2,4,8", "16,4,8,8,4" };
+  guint lanes;
 
   if (device == NULL)
     return;
@@ -181,18 +184,86 @@ test_gemm_variants (void)
       g_setenv ("BENCHTOP_VULKAN_GEMM", variants[i], TRUE);
       check_gemm (device, 67);
     }
+
+  /* The texel kernel's rows are a multiple of the subgroup size. */
+  lanes = g_ascii_strtoull (bench_device_get_property_value (device, "subgroup_size"), NULL, 10);
+  g_assert_cmpuint (lanes, >, 0);
+  for (guint rows = 1; rows <= 2; rows++)
+    for (guint cb = 1; cb <= 2; cb++)
+      {
+        g_autofree char *texel = g_strdup_printf ("texel:%u,%u", rows * lanes, cb);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(BenchExecutable) probe = NULL;
+
+        g_setenv ("BENCHTOP_VULKAN_GEMM", texel, TRUE);
+        probe = prepare (device, "gemm", "fp32", 4, &error);
+        if (probe == NULL)
+          {
+            /* The kernel is for CPU implementations with subgroup
+             * shuffles and texel buffers; lavapipe is one. */
+            g_assert_error (error, BENCH_ERROR, BENCH_ERROR_NOT_SUPPORTED);
+            g_assert_null (strstr (bench_device_get_name (device), "llvmpipe"));
+            g_test_message ("%s: %s", texel, error->message);
+            continue;
+          }
+        check_gemm (device, 67);
+        check_gemm (device, 68);
+        check_gemm (device, 5);
+      }
   g_unsetenv ("BENCHTOP_VULKAN_GEMM");
 
   {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(BenchExecutable) exe = NULL;
+    const char *bad[] = { "3,3,3,3,3", "texel:0,1", "texel:8", "texel:8,1,2" };
 
-    g_setenv ("BENCHTOP_VULKAN_GEMM", "3,3,3,3,3", TRUE);
-    exe = prepare (device, "gemm", "fp32", 8, &error);
-    g_unsetenv ("BENCHTOP_VULKAN_GEMM");
-    g_assert_error (error, BENCH_ERROR, BENCH_ERROR_INVALID_ARGUMENT);
-    g_assert_null (exe);
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(BenchExecutable) exe = NULL;
+
+        g_setenv ("BENCHTOP_VULKAN_GEMM", bad[i], TRUE);
+        exe = prepare (device, "gemm", "fp32", 8, &error);
+        g_unsetenv ("BENCHTOP_VULKAN_GEMM");
+        g_assert_error (error, BENCH_ERROR, BENCH_ERROR_INVALID_ARGUMENT);
+        g_assert_null (exe);
+      }
   }
+
+  /* Rows not a multiple of the subgroup: refused, saying why. */
+  if (lanes > 1)
+    {
+      g_autofree char *texel = g_strdup_printf ("texel:%u,1", lanes / 2);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BenchExecutable) exe = NULL;
+
+      g_setenv ("BENCHTOP_VULKAN_GEMM", texel, TRUE);
+      exe = prepare (device, "gemm", "fp32", 8, &error);
+      g_unsetenv ("BENCHTOP_VULKAN_GEMM");
+      g_assert_error (error, BENCH_ERROR, BENCH_ERROR_NOT_SUPPORTED);
+      g_assert_null (exe);
+    }
+}
+
+/* On a CPU implementation the default gemm is the texel-buffer kernel;
+ * on GPUs the shared-memory tiled one. */
+static void
+test_gemm_default_kernel (void)
+{
+  BenchDevice *device = get_device ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BenchExecutable) exe = NULL;
+  const char *impl;
+
+  if (device == NULL)
+    return;
+
+  exe = prepare (device, "gemm", "fp32", 64, &error);
+  g_assert_no_error (error);
+  impl = bench_vulkan_executable_get_impl (BENCH_VULKAN_EXECUTABLE (exe));
+  g_test_message ("vulkan gemm: %s", impl);
+  if (strstr (bench_device_get_name (device), "llvmpipe") != NULL)
+    g_assert_true (g_str_has_prefix (impl, "texel-buffer"));
+  else if (bench_device_get_device_type (device) != BENCH_DEVICE_TYPE_CPU)
+    g_assert_true (g_str_has_prefix (impl, "tiled"));
 }
 
 static void
@@ -367,6 +438,7 @@ main (int   argc,
   g_test_add_func ("/vulkan/discovery", test_discovery);
   g_test_add_func ("/vulkan/gemm/sizes", test_gemm_sizes);
   g_test_add_func ("/vulkan/gemm/variants", test_gemm_variants);
+  g_test_add_func ("/vulkan/gemm/default-kernel", test_gemm_default_kernel);
   g_test_add_func ("/vulkan/stream-triad", test_triad);
   g_test_add_func ("/vulkan/stream-triad/large", test_triad_large);
   g_test_add_func ("/vulkan/peak-flops", test_peak_flops);

@@ -29,7 +29,7 @@ struct _BenchVulkanContext
   VkPhysicalDeviceMemoryProperties  mem_props;
   guint32                           timestamp_valid_bits;
   gboolean                          has_memory_budget;
-  gboolean                          uma;   /* a host-visible device-local type exists */
+  gboolean                          uma;   /* unified memory: device-local types are host memory */
 };
 
 typedef struct

@@ -31,7 +31,10 @@
 #define TRIAD_SCALAR        3.0f
 #define PEAK_ACC            8      /* vec4 chains per invocation (shader spec constant 0) */
 #define PEAK_LOCAL_SIZE     64     /* peak.comp local_size_x */
-#define PEAK_GROUPS         256
+/* Workgroups: enough to fill a CPU's SIMD lanes (lavapipe), and enough
+ * warps to hide FMA latency on every multiprocessor of a large GPU. */
+#define PEAK_GROUPS_CPU     256
+#define PEAK_GROUPS_GPU     8192
 #define PEAK_X              0.5f
 #define PEAK_Y              1.0f
 #define PEAK_MAX_ITERS      (1u << 22)
@@ -69,11 +72,13 @@ struct _BenchVulkanExecutable
   BenchVulkanBuffer   *b;
   BenchVulkanBuffer   *c;
   BenchVulkanBuffer   *staging;   /* transfers: the host side, pinned */
+  VkBufferView         views[2];  /* gemm-texel: A and B as texel buffers */
   float               *host_a; /* gemm inputs kept for the reference */
   float               *host_b;
 
   TriadPush           *triad_push;   /* one per dispatch, referenced while recording */
   guint32              peak_iters;
+  guint32              peak_groups;
   guint32              peak_invocations;
 
   BenchVulkanPipeline *pipeline;
@@ -90,6 +95,9 @@ bench_vulkan_executable_finalize (GObject *object)
   /* Nothing may still be executing: every run() waited on its fence. */
   g_clear_pointer (&self->commands, bench_vulkan_commands_free);
   g_clear_pointer (&self->pipeline, bench_vulkan_pipeline_free);
+  for (guint i = 0; i < G_N_ELEMENTS (self->views); i++)
+    if (self->views[i] != VK_NULL_HANDLE)
+      vkDestroyBufferView (self->ctx->device, self->views[i], NULL);
   g_clear_pointer (&self->a, bench_vulkan_buffer_free);
   g_clear_pointer (&self->b, bench_vulkan_buffer_free);
   g_clear_pointer (&self->c, bench_vulkan_buffer_free);
@@ -230,23 +238,30 @@ bench_vulkan_executable_validate (BenchExecutable        *executable,
     case KIND_PEAK:
       {
         guint count = self->peak_invocations * PEAK_ACC * 4;
+        float ref[PEAK_ACC * 4];
 
-        if ((out = read_buffer (self->a, count * sizeof (float), &owned, error)) == NULL)
-          return FALSE;
-        for (guint e = 0; e < count; e++)
+        /* Every invocation runs the same chains: compute each once on the
+         * host, rounded the same way. */
+        for (guint e = 0; e < PEAK_ACC * 4; e++)
           {
-            guint lane = e % 4, j = (e / 4) % PEAK_ACC;
-            float acc = (float) j + 0.25f * lane;
-            double err;
+            float acc = (float) (e / 4) + 0.25f * (e % 4);
 
-            /* The same chain on the host, rounded the same way. */
             for (guint32 it = 0; it < self->peak_iters; it++)
               {
                 acc = fmaf (acc, PEAK_X, PEAK_Y);
                 if (acc == 2.0f * PEAK_Y)
                   break;   /* the fixed point: further steps change nothing */
               }
-            err = fabs ((double) out[e] - acc);
+            ref[e] = acc;
+          }
+
+        if ((out = read_buffer (self->a, count * sizeof (float), &owned, error)) == NULL)
+          return FALSE;
+        for (guint e = 0; e < count; e++)
+          {
+            float acc = ref[e % (PEAK_ACC * 4)];
+            double err = fabs ((double) out[e] - acc);
+
             max_abs = MAX (max_abs, err);
             max_rel = MAX (max_rel, err / fabs (acc));
           }
@@ -378,17 +393,56 @@ check_buffer_size (BenchVulkanExecutable  *self,
   return TRUE;
 }
 
+typedef enum
+{
+  GEMM_NAIVE,
+  GEMM_TILED,
+  GEMM_TEXEL,
+} GemmKernel;
+
 typedef struct
 {
-  guint32 wx, wy, rm, rn, tk;
-} GemmTile;
+  GemmKernel kernel;
+  /* tiled: workgroup wx x wy, rm x rn per invocation, k step tk */
+  guint32    wx, wy, rm, rn, tk;
+  /* texel: tm rows x 4 * lanes * cb columns per subgroup */
+  guint32    tm, cb;
+} GemmShape;
 
-/* BENCHTOP_VULKAN_GEMM overrides the shader for tuning: "naive" or
- * "WX,WY,RM,RN,TK" (tiled). */
+/* The lanes of the texel-buffer kernel: the subgroup size on a CPU
+ * implementation that shuffles within subgroups in compute shaders,
+ * otherwise 0. Only CPU implementations: the kernel takes a workgroup of
+ * subgroupSize invocations to be one full subgroup, which holds where a
+ * subgroup is one SIMD register (lavapipe) but is not promised on GPUs
+ * that compile to several widths, and GPUs want the tiled kernel anyway. */
+static guint32
+gemm_texel_lanes (BenchVulkanContext *ctx)
+{
+  VkPhysicalDeviceSubgroupProperties subgroup = {
+    .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES,
+  };
+  VkPhysicalDeviceProperties2 props = {
+    .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
+    .pNext = &subgroup,
+  };
+
+  if (ctx->props.deviceType != VK_PHYSICAL_DEVICE_TYPE_CPU)
+    return 0;
+  vkGetPhysicalDeviceProperties2 (ctx->physical, &props);
+  if (!(subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) ||
+      !(subgroup.supportedOperations & VK_SUBGROUP_FEATURE_SHUFFLE_BIT) ||
+      subgroup.subgroupSize == 0 ||
+      subgroup.subgroupSize > ctx->props.limits.maxComputeWorkGroupSize[0] ||
+      subgroup.subgroupSize > ctx->props.limits.maxComputeWorkGroupInvocations)
+    return 0;
+  return subgroup.subgroupSize;
+}
+
+/* BENCHTOP_VULKAN_GEMM overrides the shader for tuning: "naive",
+ * "WX,WY,RM,RN,TK" (tiled) or "texel:TM,CB" (texel buffers). */
 static gboolean
-gemm_tile_from_env (GemmTile  *tile,
-                    gboolean  *naive,
-                    GError   **error)
+gemm_shape_from_env (GemmShape  *shape,
+                     GError    **error)
 {
   const char *env = g_getenv ("BENCHTOP_VULKAN_GEMM");
   guint v[5];
@@ -397,18 +451,254 @@ gemm_tile_from_env (GemmTile  *tile,
     return TRUE;
   if (g_str_equal (env, "naive"))
     {
-      *naive = TRUE;
+      shape->kernel = GEMM_NAIVE;
+      return TRUE;
+    }
+  if (g_str_has_prefix (env, "texel:"))
+    {
+      int end = 0;
+
+      if (sscanf (env, "texel:%u,%u%n", &v[0], &v[1], &end) != 2 || env[end] != '\0' ||
+          v[0] == 0 || v[1] == 0 || v[0] > 256 || v[1] > 8)
+        {
+          g_set_error (error, BENCH_ERROR, BENCH_ERROR_INVALID_ARGUMENT,
+                       "BENCHTOP_VULKAN_GEMM=“%s” is not “texel:TM,CB” "
+                       "(TM rows up to 256, CB vec4 columns per lane up to 8)", env);
+          return FALSE;
+        }
+      shape->kernel = GEMM_TEXEL;
+      shape->tm = v[0];
+      shape->cb = v[1];
       return TRUE;
     }
   if (sscanf (env, "%u,%u,%u,%u,%u", &v[0], &v[1], &v[2], &v[3], &v[4]) != 5 ||
       v[0] == 0 || v[1] == 0 || v[2] == 0 || v[3] == 0 || v[3] % 4 != 0 || v[4] == 0)
     {
       g_set_error (error, BENCH_ERROR, BENCH_ERROR_INVALID_ARGUMENT,
-                   "BENCHTOP_VULKAN_GEMM=“%s” is not “naive” or “WX,WY,RM,RN,TK” "
-                   "(RN a multiple of 4)", env);
+                   "BENCHTOP_VULKAN_GEMM=“%s” is not “naive”, “WX,WY,RM,RN,TK” "
+                   "(RN a multiple of 4) or “texel:TM,CB”", env);
       return FALSE;
     }
-  *tile = (GemmTile) { v[0], v[1], v[2], v[3], v[4] };
+  *shape = (GemmShape) { GEMM_TILED, v[0], v[1], v[2], v[3], v[4], 0, 0 };
+  return TRUE;
+}
+
+/* The texel-buffer kernel's pipeline: A and B as uniform texel buffers
+ * (bindings 0 and 1, through self->views), C as a storage buffer. Built
+ * here rather than by bench_vulkan_pipeline_new, which knows storage
+ * buffers only; the result is freed by bench_vulkan_pipeline_free. */
+static BenchVulkanPipeline *
+texel_pipeline_new (BenchVulkanExecutable  *self,
+                    const guint32          *spec,
+                    guint                   n_spec,
+                    guint                   push_size,
+                    GError                **error)
+{
+  BenchVulkanContext *ctx = self->ctx;
+  g_autoptr(BenchVulkanPipeline) pipeline = g_new0 (BenchVulkanPipeline, 1);
+  g_autoptr(GBytes) code = NULL;
+  VkDescriptorType types[3] = {
+    VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
+    VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
+    VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+  };
+  VkDescriptorSetLayoutBinding bindings[3];
+  VkSpecializationMapEntry entries[8];
+  VkShaderModule module = VK_NULL_HANDLE;
+  VkResult r;
+
+  g_assert (n_spec <= G_N_ELEMENTS (entries));
+  pipeline->ctx = ctx;
+  pipeline->n_bindings = 3;
+  pipeline->n_sets = 1;
+  pipeline->sets = g_new0 (VkDescriptorSet, 1);
+
+  if ((code = bench_vulkan_lookup_spirv ("gemm-texel", error)) == NULL)
+    return NULL;
+
+  for (guint i = 0; i < 3; i++)
+    bindings[i] = (VkDescriptorSetLayoutBinding) {
+      .binding = i,
+      .descriptorType = types[i],
+      .descriptorCount = 1,
+      .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
+    };
+  {
+    VkDescriptorSetLayoutCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
+      .bindingCount = 3,
+      .pBindings = bindings,
+    };
+
+    if ((r = vkCreateDescriptorSetLayout (ctx->device, &info, NULL, &pipeline->set_layout)) != VK_SUCCESS)
+      {
+        bench_vulkan_set_error (error, r, "vkCreateDescriptorSetLayout for gemm-texel");
+        return NULL;
+      }
+  }
+  {
+    VkPushConstantRange range = { VK_SHADER_STAGE_COMPUTE_BIT, 0, push_size };
+    VkPipelineLayoutCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
+      .setLayoutCount = 1,
+      .pSetLayouts = &pipeline->set_layout,
+      .pushConstantRangeCount = 1,
+      .pPushConstantRanges = &range,
+    };
+
+    if ((r = vkCreatePipelineLayout (ctx->device, &info, NULL, &pipeline->layout)) != VK_SUCCESS)
+      {
+        bench_vulkan_set_error (error, r, "vkCreatePipelineLayout for gemm-texel");
+        return NULL;
+      }
+  }
+  {
+    gsize code_size;
+    const void *code_data = g_bytes_get_data (code, &code_size);
+    VkShaderModuleCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
+      .codeSize = code_size,
+      .pCode = code_data,
+    };
+
+    if ((r = vkCreateShaderModule (ctx->device, &info, NULL, &module)) != VK_SUCCESS)
+      {
+        bench_vulkan_set_error (error, r, "vkCreateShaderModule for gemm-texel");
+        return NULL;
+      }
+  }
+  for (guint i = 0; i < n_spec; i++)
+    entries[i] = (VkSpecializationMapEntry) { i, i * sizeof (guint32), sizeof (guint32) };
+  {
+    VkSpecializationInfo spec_info = { n_spec, entries, n_spec * sizeof (guint32), spec };
+    VkComputePipelineCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
+      .stage = {
+        .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+        .stage = VK_SHADER_STAGE_COMPUTE_BIT,
+        .module = module,
+        .pName = "main",
+        .pSpecializationInfo = &spec_info,
+      },
+      .layout = pipeline->layout,
+    };
+
+    r = vkCreateComputePipelines (ctx->device, VK_NULL_HANDLE, 1, &info, NULL, &pipeline->pipeline);
+    vkDestroyShaderModule (ctx->device, module, NULL);
+    if (r != VK_SUCCESS)
+      {
+        bench_vulkan_set_error (error, r, "vkCreateComputePipelines for gemm-texel on vulkan:%u",
+                                ctx->index);
+        return NULL;
+      }
+  }
+  {
+    VkDescriptorPoolSize sizes[2] = {
+      { VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, 2 },
+      { VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1 },
+    };
+    VkDescriptorPoolCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+      .maxSets = 1,
+      .poolSizeCount = G_N_ELEMENTS (sizes),
+      .pPoolSizes = sizes,
+    };
+    VkDescriptorSetAllocateInfo alloc = {
+      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+      .descriptorSetCount = 1,
+      .pSetLayouts = &pipeline->set_layout,
+    };
+
+    if ((r = vkCreateDescriptorPool (ctx->device, &info, NULL, &pipeline->pool)) != VK_SUCCESS)
+      {
+        bench_vulkan_set_error (error, r, "vkCreateDescriptorPool for gemm-texel");
+        return NULL;
+      }
+    alloc.descriptorPool = pipeline->pool;
+    if ((r = vkAllocateDescriptorSets (ctx->device, &alloc, pipeline->sets)) != VK_SUCCESS)
+      {
+        bench_vulkan_set_error (error, r, "vkAllocateDescriptorSets for gemm-texel");
+        return NULL;
+      }
+  }
+
+  /* A and B as texels: RGBA32F when every row starts on a vec4, R32F
+   * otherwise (the shader's ALIGNED, spec constant 3). */
+  for (guint i = 0; i < 2; i++)
+    {
+      VkBufferViewCreateInfo info = {
+        .sType = VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO,
+        .buffer = (i == 0 ? self->a : self->b)->buffer,
+        .format = spec[3] ? VK_FORMAT_R32G32B32A32_SFLOAT : VK_FORMAT_R32_SFLOAT,
+        .range = VK_WHOLE_SIZE,
+      };
+
+      if ((r = vkCreateBufferView (ctx->device, &info, NULL, &self->views[i])) != VK_SUCCESS)
+        {
+          bench_vulkan_set_error (error, r, "vkCreateBufferView for gemm-texel on vulkan:%u",
+                                  ctx->index);
+          return NULL;
+        }
+    }
+  {
+    VkDescriptorBufferInfo c_info = { self->c->buffer, 0, VK_WHOLE_SIZE };
+    VkWriteDescriptorSet writes[3];
+
+    for (guint i = 0; i < 3; i++)
+      writes[i] = (VkWriteDescriptorSet) {
+        .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+        .dstSet = pipeline->sets[0],
+        .dstBinding = i,
+        .descriptorCount = 1,
+        .descriptorType = types[i],
+        .pTexelBufferView = i < 2 ? &self->views[i] : NULL,
+        .pBufferInfo = i == 2 ? &c_info : NULL,
+      };
+    vkUpdateDescriptorSets (ctx->device, 3, writes, 0, NULL);
+  }
+
+  return g_steal_pointer (&pipeline);
+}
+
+/* Whether the texel-buffer kernel can run @shape at side @n here. */
+static gboolean
+gemm_texel_supported (BenchVulkanContext  *ctx,
+                      const GemmShape     *shape,
+                      guint32              lanes,
+                      gint64               n,
+                      GError             **error)
+{
+  VkFormat format = n % 4 == 0 ? VK_FORMAT_R32G32B32A32_SFLOAT : VK_FORMAT_R32_SFLOAT;
+  guint64 texels = (guint64) n * n / (n % 4 == 0 ? 4 : 1);
+  VkFormatProperties format_props;
+
+  vkGetPhysicalDeviceFormatProperties (ctx->physical, format, &format_props);
+  if (lanes == 0 || !(format_props.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT))
+    {
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_NOT_SUPPORTED,
+                   "the texel-buffer gemm kernel is for CPU implementations with subgroup "
+                   "shuffles in compute shaders and uniform texel buffers of 32-bit floats; "
+                   "vulkan:%u (%s) is not one: use the tiled kernel",
+                   ctx->index, ctx->props.deviceName);
+      return FALSE;
+    }
+  if (shape->tm % lanes != 0)
+    {
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_NOT_SUPPORTED,
+                   "the texel-buffer gemm kernel needs its rows (%u) to be a multiple of "
+                   "the subgroup size of vulkan:%u (%s), %u",
+                   shape->tm, ctx->index, ctx->props.deviceName, lanes);
+      return FALSE;
+    }
+  if (texels > ctx->props.limits.maxTexelBufferElements || texels > G_MAXINT32)
+    {
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_NOT_SUPPORTED,
+                   "gemm %" G_GINT64_FORMAT " needs texel buffers of %" G_GUINT64_FORMAT
+                   " elements but vulkan:%u (%s) allows %u; choose a smaller size",
+                   n, texels, ctx->index, ctx->props.deviceName,
+                   ctx->props.limits.maxTexelBufferElements);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -420,8 +710,9 @@ prepare_gemm (BenchVulkanExecutable  *self,
 {
   gint64 n = config->size > 0 ? config->size : GEMM_DEFAULT_SIZE;
   const VkPhysicalDeviceLimits *limits = &self->ctx->props.limits;
-  GemmTile tile = { 16, 16, 4, 4, 16 };
-  gboolean naive = FALSE;
+  GemmShape shape = { GEMM_TILED, 16, 16, 4, 4, 16, 0, 0 };
+  guint32 lanes = gemm_texel_lanes (self->ctx);
+  GemmShape texel;
   guint32 push[3];
   guint64 bytes;
   guint32 groups_x, groups_y;
@@ -432,25 +723,35 @@ prepare_gemm (BenchVulkanExecutable  *self,
                    "gemm size %" G_GINT64_FORMAT " is too large for vulkan; the largest is 65535", n);
       return FALSE;
     }
-  /* CPU implementations (lavapipe) run invocations as SIMD lanes and load
-   * memory lane by lane: larger register blocks amortise the loads better
-   * (measured on lavapipe: 128x64 tiles of 16x16 per invocation were the
-   * fastest of the shapes tried). */
-  if (self->ctx->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU)
-    tile = (GemmTile) { 4, 8, 16, 16, 8 };
-  if (!gemm_tile_from_env (&tile, &naive, error))
+  /* CPU implementations (lavapipe) run a subgroup as the lanes of a SIMD
+   * register: storage-buffer and shared-memory loads go lane by lane and
+   * barriers switch coroutines, while texel fetches load whole registers.
+   * There the texel-buffer kernel without shared memory is about 20 times
+   * the tiled one (lavapipe, 1024: 13.6 against 0.6 GFLOP/s; see
+   * shaders/gemm-texel.comp). GPUs keep the shared-memory tiled kernel,
+   * which is what their memory hierarchy wants. 16 rows of one vec4 per
+   * lane (16 x 32 per subgroup of 8): 8 rows measured about 10% slower,
+   * 16 to 32 rows and 2 vec4s the same within the noise. */
+  texel = (GemmShape) { GEMM_TEXEL, 0, 0, 0, 0, 0, lanes * MAX (1, 16 / MAX (lanes, 1)), 1 };
+  if (lanes > 0 && gemm_texel_supported (self->ctx, &texel, lanes, n, NULL))
+    shape = texel;
+  else if (self->ctx->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU)
+    shape = (GemmShape) { GEMM_TILED, 4, 8, 16, 16, 8, 0, 0 };
+  if (!gemm_shape_from_env (&shape, error))
+    return FALSE;
+  if (shape.kernel == GEMM_TEXEL && !gemm_texel_supported (self->ctx, &shape, lanes, n, error))
     return FALSE;
   /* 128 invocations is the smallest limit Vulkan allows: same tile. */
-  if (!naive && tile.wx * tile.wy > limits->maxComputeWorkGroupInvocations)
-    tile = (GemmTile) { 16, 8, 8, 4, 16 };
-  if (!naive &&
-      (tile.wx * tile.wy > limits->maxComputeWorkGroupInvocations ||
-       tile.wx > limits->maxComputeWorkGroupSize[0] || tile.wy > limits->maxComputeWorkGroupSize[1] ||
-       (guint64) tile.tk * (tile.wy * tile.rm + tile.wx * tile.rn) * 4 > limits->maxComputeSharedMemorySize))
+  if (shape.kernel == GEMM_TILED && shape.wx * shape.wy > limits->maxComputeWorkGroupInvocations)
+    shape = (GemmShape) { GEMM_TILED, 16, 8, 8, 4, 16, 0, 0 };
+  if (shape.kernel == GEMM_TILED &&
+      (shape.wx * shape.wy > limits->maxComputeWorkGroupInvocations ||
+       shape.wx > limits->maxComputeWorkGroupSize[0] || shape.wy > limits->maxComputeWorkGroupSize[1] ||
+       (guint64) shape.tk * (shape.wy * shape.rm + shape.wx * shape.rn) * 4 > limits->maxComputeSharedMemorySize))
     {
       g_set_error (error, BENCH_ERROR, BENCH_ERROR_NOT_SUPPORTED,
                    "the gemm tile %ux%u x %ux%u (k %u) exceeds the limits of vulkan:%u (%s)",
-                   tile.wx, tile.wy, tile.rm, tile.rn, tile.tk, self->ctx->index,
+                   shape.wx, shape.wy, shape.rm, shape.rn, shape.tk, self->ctx->index,
                    self->ctx->props.deviceName);
       return FALSE;
     }
@@ -483,8 +784,9 @@ prepare_gemm (BenchVulkanExecutable  *self,
     return FALSE;
 
   push[0] = push[1] = push[2] = n;
-  if (naive)
+  switch (shape.kernel)
     {
+    case GEMM_NAIVE:
       self->pipeline = bench_vulkan_pipeline_new (self->ctx, "gemm-naive", 3, NULL, 0,
                                                   sizeof push, 1, error);
       if (self->pipeline == NULL)
@@ -493,23 +795,46 @@ prepare_gemm (BenchVulkanExecutable  *self,
                                   NULL, NULL);
       groups_x = groups_y = (n + 15) / 16;
       self->impl = g_strdup ("naive GLSL SGEMM, one invocation per element, 16x16 workgroups");
-    }
-  else
-    {
-      guint32 spec[5] = { tile.wx, tile.wy, tile.rm, tile.rn, tile.tk };
+      break;
 
-      self->pipeline = bench_vulkan_pipeline_new (self->ctx, "gemm", 4, spec, G_N_ELEMENTS (spec),
-                                                  sizeof push, 1, error);
-      if (self->pipeline == NULL)
-        return FALSE;
-      bench_vulkan_pipeline_bind (self->pipeline, 0,
-                                  (BenchVulkanBuffer *[]) { self->a, self->b, self->c, self->b },
-                                  NULL, NULL);
-      groups_x = (n + tile.wx * tile.rn - 1) / (tile.wx * tile.rn);
-      groups_y = (n + tile.wy * tile.rm - 1) / (tile.wy * tile.rm);
-      self->impl = g_strdup_printf ("tiled GLSL SGEMM, %ux%u tile, %ux%u invocations of %ux%u, k step %u",
-                                    tile.wy * tile.rm, tile.wx * tile.rn, tile.wx, tile.wy,
-                                    tile.rm, tile.rn, tile.tk);
+    case GEMM_TILED:
+      {
+        guint32 spec[5] = { shape.wx, shape.wy, shape.rm, shape.rn, shape.tk };
+
+        self->pipeline = bench_vulkan_pipeline_new (self->ctx, "gemm", 4, spec, G_N_ELEMENTS (spec),
+                                                    sizeof push, 1, error);
+        if (self->pipeline == NULL)
+          return FALSE;
+        bench_vulkan_pipeline_bind (self->pipeline, 0,
+                                    (BenchVulkanBuffer *[]) { self->a, self->b, self->c, self->b },
+                                    NULL, NULL);
+        groups_x = (n + shape.wx * shape.rn - 1) / (shape.wx * shape.rn);
+        groups_y = (n + shape.wy * shape.rm - 1) / (shape.wy * shape.rm);
+        self->impl = g_strdup_printf ("tiled GLSL SGEMM, %ux%u tile, %ux%u invocations of %ux%u, k step %u",
+                                      shape.wy * shape.rm, shape.wx * shape.rn, shape.wx, shape.wy,
+                                      shape.rm, shape.rn, shape.tk);
+      }
+      break;
+
+    case GEMM_TEXEL:
+      {
+        gboolean aligned = n % 4 == 0;
+        guint32 spec[4] = { lanes, shape.tm, shape.cb, aligned };
+        guint32 tn = 4 * lanes * shape.cb;
+
+        self->pipeline = texel_pipeline_new (self, spec, G_N_ELEMENTS (spec), sizeof push, error);
+        if (self->pipeline == NULL)
+          return FALSE;
+        groups_x = (n + tn - 1) / tn;
+        groups_y = (n + shape.tm - 1) / shape.tm;
+        self->impl = g_strdup_printf ("texel-buffer GLSL SGEMM, %ux%u tile per subgroup of %u, "
+                                      "subgroup shuffles, no shared memory, %s texels",
+                                      shape.tm, tn, lanes, aligned ? "RGBA32F" : "R32F");
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
     }
 
   if ((self->commands = bench_vulkan_commands_new (self->ctx, error)) == NULL)
@@ -637,7 +962,7 @@ record_peak (BenchVulkanExecutable  *self,
     return FALSE;
 
   return bench_vulkan_commands_record (self->commands, self->pipeline, sizeof push,
-                                       &(BenchVulkanDispatch) { 0, &push, PEAK_GROUPS, 1 }, 1,
+                                       &(BenchVulkanDispatch) { 0, &push, self->peak_groups, 1 }, 1,
                                        error);
 }
 
@@ -653,7 +978,9 @@ prepare_peak (BenchVulkanExecutable  *self,
   gsize bytes;
 
   self->kind = KIND_PEAK;
-  self->peak_invocations = PEAK_GROUPS * PEAK_LOCAL_SIZE;
+  self->peak_groups = self->ctx->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
+                      ? PEAK_GROUPS_CPU : PEAK_GROUPS_GPU;
+  self->peak_invocations = self->peak_groups * PEAK_LOCAL_SIZE;
   bytes = (gsize) self->peak_invocations * PEAK_ACC * 4 * sizeof (float);
   if ((self->a = bench_vulkan_buffer_new (self->ctx, bytes, error)) == NULL)
     return FALSE;

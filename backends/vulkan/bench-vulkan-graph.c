@@ -30,12 +30,20 @@
 #define MAX_GROUPS 65535u
 /* Linear layers on at most this many rows use gemv.comp. */
 #define GEMV_MAX_ROWS 4
+/* gemv.comp's workgroups: 64 column quads, one K slice (CPU devices,
+ * where shared memory is slow and threads are few); or 8 column quads by
+ * 32 K slices (GPUs: a decode step's 768 x 2304 weight then spreads over
+ * 72 workgroups of 256 invocations instead of 9 workgroups of 64). */
+#define GEMV_WX       64
+#define GEMV_SPLIT_WX 8
+#define GEMV_SPLIT_KS 32
 
 typedef enum
 {
   SH_MM,
   SH_MM_SMALL,
   SH_GEMV,
+  SH_GEMV_SPLIT,
   SH_CONV,
   SH_UNARY,
   SH_BINARY,
@@ -137,6 +145,7 @@ struct _BenchVulkanOps
   Tile                   tile;
   Tile                   small_tile;
   guint64                small_max_rows;
+  gboolean               gemv_split;   /* SH_GEMV_SPLIT for few rows */
   VkDescriptorSetLayout  set_layout;
   VkPipelineLayout       layout;
   const VkPipeline      *pipelines;
@@ -417,11 +426,14 @@ shaders_new (BenchVulkanContext  *ctx,
     guint32 small[6] = { self->small_tile.wx, self->small_tile.wy, self->small_tile.rm,
                          self->small_tile.rn, self->small_tile.tk, 0 };
     guint32 conv[6] = { self->tile.wx, self->tile.wy, self->tile.rm, self->tile.rn, self->tile.tk, 1 };
+    guint32 gemv[2] = { GEMV_WX, 1 };
+    guint32 gemv_split[2] = { GEMV_SPLIT_WX, GEMV_SPLIT_KS };
 
     if (!create_pipeline (ctx, self, SH_MM, "mm", mm, 6, error) ||
         !create_pipeline (ctx, self, SH_MM_SMALL, "mm", small, 6, error) ||
         !create_pipeline (ctx, self, SH_CONV, "mm", conv, 6, error) ||
-        !create_pipeline (ctx, self, SH_GEMV, "gemv", NULL, 0, error) ||
+        !create_pipeline (ctx, self, SH_GEMV, "gemv", gemv, 2, error) ||
+        !create_pipeline (ctx, self, SH_GEMV_SPLIT, "gemv", gemv_split, 2, error) ||
         !create_pipeline (ctx, self, SH_UNARY, "unary", NULL, 0, error) ||
         !create_pipeline (ctx, self, SH_BINARY, "binary", NULL, 0, error) ||
         !create_pipeline (ctx, self, SH_NORM, "norm", NULL, 0, error) ||
@@ -482,6 +494,14 @@ bench_vulkan_ops_new (BenchVulkanContext  *ctx,
   self->tile = shaders->tile;
   self->small_tile = shaders->small_tile;
   self->small_max_rows = shaders->small_max_rows;
+  /* BENCHTOP_VULKAN_GEMV=split|simple overrides the choice (tests run the
+   * GPU variant on lavapipe with it). */
+  if (g_strcmp0 (g_getenv ("BENCHTOP_VULKAN_GEMV"), "split") == 0)
+    self->gemv_split = TRUE;
+  else if (g_strcmp0 (g_getenv ("BENCHTOP_VULKAN_GEMV"), "simple") == 0)
+    self->gemv_split = FALSE;
+  else
+    self->gemv_split = ctx->props.deviceType != VK_PHYSICAL_DEVICE_TYPE_CPU;
   self->set_layout = shaders->set_layout;
   self->layout = shaders->layout;
   self->pipelines = shaders->pipelines;
@@ -797,7 +817,7 @@ build_linear (Builder            *b,
     {
       guint64 nc = MIN (rows_per, N - n0);
       /* A few rows (a decode step): read the weight once, as a GEMV. */
-      Shader shader = M <= GEMV_MAX_ROWS ? SH_GEMV
+      Shader shader = M <= GEMV_MAX_ROWS ? (b->plan->ops->gemv_split ? SH_GEMV_SPLIT : SH_GEMV)
                       : M <= b->plan->ops->small_max_rows ? SH_MM_SMALL : SH_MM;
       Dispatch *d = add_dispatch (b, shader, &out);
       Loc ws = wl;
@@ -822,7 +842,9 @@ build_linear (Builder            *b,
       d->push[8] = n0;
       d->push[26] = nc % 4 == 0;
       if (shader == SH_GEMV)
-        set_groups (d, (nc + 3) / 4, 64);
+        set_groups (d, (nc + 3) / 4, GEMV_WX);
+      else if (shader == SH_GEMV_SPLIT)
+        set_groups (d, (nc + 3) / 4, GEMV_SPLIT_WX);
       else
         mm_groups (b, d, M, nc, 1);
     }
