@@ -25,8 +25,12 @@
 #include "bench-opencl-private.h"
 #include "bench-reference.h"
 #include "bench-weights.h"
+#include "test-run-utils.h"
 
 #define SHAPE(...) ((const gint64[]) { __VA_ARGS__ })
+/* The models' configuration: one layer, tiny inputs. */
+#define SEQ        7
+#define GEN_TOKENS 3
 /* fp32 sums against the reference's double ones, on short rows. */
 #define OP_TOLERANCE 1e-5
 
@@ -392,67 +396,17 @@ test_op_kv_append (void)
 
 /* --- models through the runner --- */
 
-typedef struct
-{
-  GMainLoop *loop;
-  BenchRun  *run;
-  GError    *error;
-} Waiter;
-
-static void
-on_done (GObject      *object,
-         GAsyncResult *res,
-         gpointer      data)
-{
-  Waiter *w = data;
-
-  w->run = bench_runner_run_finish (BENCH_RUNNER (object), res, &w->error);
-  g_main_loop_quit (w->loop);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* Runs @plan on opencl:0 with a temporary store; returns the run. */
 static BenchRun *
-run_plan (BenchPlan *plan)
+run_plan_once (BenchPlan *plan)
 {
-  g_autoptr(BenchRegistry) registry = bench_registry_new ();
-  g_autoptr(BenchRunner) runner = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *db = NULL;
-  Waiter w = { 0 };
+  Fixture f = { 0 };
+  BenchRun *run;
 
-  dir = g_dir_make_tmp ("benchtop-opencl-models-XXXXXX", &error);
-  g_assert_no_error (error);
-  db = g_build_filename (dir, "history.db", NULL);
-  g_assert_true (bench_registry_discover_sync (registry, NULL, &error));
-  g_assert_no_error (error);
-
-  runner = bench_runner_new (registry);
-  bench_runner_set_store_path (runner, db);
-  w.loop = g_main_loop_new (NULL, FALSE);
-  bench_runner_run_async (runner, plan, NULL, on_done, &w);
-  g_main_loop_run (w.loop);
-  g_main_loop_unref (w.loop);
-  g_assert_no_error (w.error);
-  g_assert_nonnull (w.run);
-
-  g_clear_object (&runner);
-  remove_tree (dir);
-  return w.run;
+  fixture_setup (&f, NULL);
+  run = run_plan (&f, plan);
+  fixture_teardown (&f, NULL);
+  return run;
 }
 
 static BenchPlan *
@@ -483,8 +437,8 @@ test_model (gconstpointer data)
 
   plan = tiny_plan (info->name);
   bench_plan_set_n_layers (plan, 1);
-  bench_plan_set_seq_lens (plan, (const gint[]) { 7 }, 1);
-  bench_plan_set_gen_tokens (plan, 3);
+  bench_plan_set_seq_lens (plan, (const gint[]) { SEQ }, 1);
+  bench_plan_set_gen_tokens (plan, GEN_TOKENS);
   /* Tiny inputs: a few patches, a few frames. */
   switch (config->arch)
     {
@@ -506,7 +460,7 @@ test_model (gconstpointer data)
     }
   bench_plan_set_input_size (plan, input_size);
 
-  run = run_plan (plan);
+  run = run_plan_once (plan);
   g_assert_cmpuint (run->results->len, ==, 1);
   r = g_ptr_array_index (run->results, 0);
   if (r->status != BENCH_RESULT_STATUS_OK)
@@ -516,13 +470,23 @@ test_model (gconstpointer data)
                   r->latency.median / 1e6, r->max_rel_error);
   g_assert_cmpint (r->validation, ==, BENCH_VALIDATION_PASS);
   g_assert_cmpfloat (r->max_rel_error, <=, r->tolerance);
-  g_assert_cmpfloat (r->flops, >, 0);
+  g_assert_cmpfloat (r->flops, ==, expected_model_flops (config, info->generates, 1, SEQ, GEN_TOKENS, input_size));
   g_assert_cmpfloat (r->gflops, >, 0);
   g_assert_cmpint (r->weights_bytes, >, 0);
+  g_assert_cmpint (r->device_memory_bytes, >=, r->weights_bytes);
+  g_assert_cmpstr (r->workload_family, ==, info->family);
+  g_assert_cmpstr (r->workload_category, ==, info->category);
+  /* Host time, and the device time of every graph of an iteration from
+   * profiling events. */
+  g_assert_cmpfloat (r->latency.median, >, 0);
+  g_assert_cmpuint (r->device_samples->len, ==, r->samples->len);
+  g_assert_cmpfloat (r->device_latency.median, >, 0);
+  g_assert_cmpfloat (r->device_latency.median, <=, r->latency.median);
   if (info->generates)
     {
       g_assert_false (isnan (r->first_token_ns));
-      g_assert_cmpfloat (r->tokens_per_iteration, ==, 3);
+      g_assert_cmpfloat (r->first_token_ns, <, r->latency.median);
+      g_assert_cmpfloat (r->tokens_per_iteration, ==, GEN_TOKENS);
     }
   else
     g_assert_true (isnan (r->first_token_ns));
@@ -556,7 +520,7 @@ test_custom_config (void)
       bench_plan_set_iterations (plan, 1);
       bench_plan_set_warmup (plan, 0);
       bench_plan_set_min_time (plan, 0);
-      run = run_plan (plan);
+      run = run_plan_once (plan);
       g_assert_cmpuint (run->results->len, ==, 1);
       r = g_ptr_array_index (run->results, 0);
       if (r->status != BENCH_RESULT_STATUS_OK)
@@ -565,6 +529,11 @@ test_custom_config (void)
       g_assert_cmpint (r->validation, ==, BENCH_VALIDATION_PASS);
       g_assert_nonnull (strstr (r->params_json, real ? "\"weights_source\":\"safetensors\""
                                                      : "\"weights_source\":\"random\""));
+      /* The family and category of its architecture, as on the CPU. */
+      g_assert_nonnull (r->workload_family);
+      g_assert_cmpstr (r->workload_category, ==, g_str_equal (model, "tiny-vit") ? "vision" : "text");
+      g_assert_nonnull (strstr (r->params_json, "\"validation_scope\":\"all "));
+      g_assert_cmpfloat (r->device_latency.median, >, 0);
     }
 }
 
@@ -582,7 +551,7 @@ test_model_fp16_unsupported (void)
   bench_plan_set_n_layers (plan, 1);
   bench_plan_set_seq_lens (plan, (const gint[]) { 5 }, 1);
   bench_plan_set_precisions (plan, (const char *[]) { "fp16", NULL });
-  run = run_plan (plan);
+  run = run_plan_once (plan);
   g_assert_cmpuint (run->results->len, ==, 1);
   r = g_ptr_array_index (run->results, 0);
   g_assert_cmpint (r->status, !=, BENCH_RESULT_STATUS_OK);
@@ -607,7 +576,7 @@ test_transfer (gconstpointer data)
 
       bench_plan_set_stream_bytes (plan, sizes[i]);
       bench_plan_set_iterations (plan, 3);
-      run = run_plan (plan);
+      run = run_plan_once (plan);
       g_assert_cmpuint (run->results->len, ==, 1);
       r = g_ptr_array_index (run->results, 0);
       if (r->status != BENCH_RESULT_STATUS_OK)
@@ -635,7 +604,7 @@ test_dispatch_latency (void)
 
   plan = tiny_plan ("dispatch-latency");
   bench_plan_set_iterations (plan, 20);
-  run = run_plan (plan);
+  run = run_plan_once (plan);
   g_assert_cmpuint (run->results->len, ==, 1);
   r = g_ptr_array_index (run->results, 0);
   g_assert_cmpint (r->status, ==, BENCH_RESULT_STATUS_OK);

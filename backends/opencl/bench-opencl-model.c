@@ -2,46 +2,41 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Device layout: the graph's planned activation arena is one buffer (each
- * activation at its planned byte offset), every weight one buffer uploaded
- * at prepare (shared by the graphs of a model, by name; the [N, K] weight
- * of a linear layer is stored transposed, [K, N], so that the GEMM reads
- * rows of B), inputs and constants one buffer each, uploaded at prepare.
- * Each op becomes one or two launches (convolutions: im2col into a
- * workspace, then the GEMM) with their arguments set at prepare: an
- * iteration only enqueues, and waits once at the end.
+ * Models on an OpenCL device, run by the shared BenchModelExecutable
+ * (bench-model-executable.c: accounting, the generation loop with its KV
+ * cache, validation against the reference) through an op table, as on the
+ * CPU and Vulkan backends.
  *
- * BENCHTOP_PROFILE_OPS=1 prints the device time per op kind when the
- * executable is released (each launch then waits: for tuning only).
+ * BenchOpenclOps turns each BenchGraphBuffers (a graph with its host
+ * buffers) into a plan at prepare time: every op becomes one or two kernel
+ * launches of kernels/ops.cl (convolutions: im2col into a workspace, then
+ * the GEMM) with their arguments set once. Device layout: the graph's
+ * planned activation arena is one buffer (each activation at its planned
+ * byte offset), shared by every graph of the model since they run one
+ * after the other on one in-order queue; every weight is one buffer
+ * uploaded once and shared by the graphs (the [N, K] weight of a linear
+ * layer is stored transposed, [K, N], so that the GEMM reads rows of B);
+ * inputs and constants one buffer each. The op table's kernels do nothing
+ * until the graph's last op, which runs the plan: the inputs go up, the
+ * launches are enqueued, the outputs come down, one wait.
  *
- * Generation mirrors bench-model-executable.c: the prefill, its K/V copied
- * into a device KV cache with room for seq_len + gen_tokens - 1 positions,
- * the argmax of the logits on the host (first-token time), then one decode
- * graph per further token reading and appending to that cache.
+ * The KV cache of generation: the decode graphs bind their past_key_values
+ * inputs to host caches shared by the steps. Each gets one device cache,
+ * uploaded once after a prefill (which fills the host cache) and from then
+ * on written on the device only by the decode steps' kv_append.
+ *
+ * BENCHTOP_PROFILE_OPS=1 prints the device time per op kind when the ops
+ * are released (each launch then waits: for tuning only).
  */
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
-#include <json-glib/json-glib.h>
-
 #include "bench-error.h"
-#include "bench-hf-config.h"
 #include "bench-model-executable.h"
-#include "bench-model-zoo.h"
 #include "bench-opencl-executable.h"
 #include "bench-opencl-model.h"
-#include "bench-reference.h"
-#include "bench-safetensors.h"
-#include "bench-sysinfo.h"
-#include "bench-weights.h"
 
-/* The CPU model executable's seeds and validation budget
- * (bench-model-executable.c), so that both validate the same graphs. */
-#define WEIGHTS_SEED 1
-#define INPUT_SEED   7
-#define VALIDATION_FLOP_BUDGET 12e9
 #define ELEMENTWISE_GROUP 64
 /* Work-items per row of norms and softmax on GPUs; ROW_GROUP_MAX is the
  * __local array of ops.cl. */
@@ -55,16 +50,15 @@
 /* At most this many rows run gemm_small (ops.cl), which reads the weight
  * once per row. */
 #define GEMV_M_MAX   2
-/* How a graph reads a weight (graph_run_new()). */
+/* How a graph reads a weight (bench_opencl_ops_prepare()). */
 #define USE_ORIGINAL   1
 #define USE_TRANSPOSED 2
 #define USE_EITHER     4
-/* Profile buckets past the op kinds. */
-#define PROFILE_KV_COPY  BENCH_OP_N_KINDS
-#define PROFILE_IM2COL   (BENCH_OP_N_KINDS + 1)
+/* The profile bucket past the op kinds. */
+#define PROFILE_IM2COL   BENCH_OP_N_KINDS
 #define PROFILE_UNSET    (-1)
 
-/* What every graph of one executable shares. */
+/* The device, its queue and programs: what the launches are built from. */
 typedef struct
 {
   cl_device_id          device;
@@ -77,76 +71,94 @@ typedef struct
   BenchOpenclGemmShape  shape_small;
   size_t                group;
   size_t                row_group; /* work-items per row of norms and softmax */
-  GHashTable           *weights;   /* name -> cl_mem */
   gint64                allocated; /* bytes of every buffer created */
   /* BENCHTOP_PROFILE_OPS=1: device time per op kind, printed at the end
    * (each launch then waits for its own event: slower, for tuning only). */
   gboolean              profile;
-  gint64                profile_ns[BENCH_OP_N_KINDS + 2];
-  guint64               profile_runs;
+  gint64                profile_ns[BENCH_OP_N_KINDS + 1];
+  guint64               profile_graphs;
 } Device;
 
 typedef struct
 {
   cl_kernel kernel;
-  gint      kind;       /* BenchOpKind; PROFILE_KV_COPY, PROFILE_IM2COL */
+  gint      kind;       /* BenchOpKind; PROFILE_IM2COL */
   guint     dim;
   size_t    global[3];
   size_t    local[3];
 } Launch;
 
+/* Where each tensor of a graph lives on the device, while its launches are
+ * built. */
 typedef struct
 {
-  BenchGraph        *graph;
-  BenchGraphBuffers *host;     /* inputs (filled from INPUT_SEED) and downloaded outputs */
-  cl_mem             arena;    /* the session's (not owned) */
-  GPtrArray         *owned;    /* cl_mem: inputs and constants */
-  cl_mem            *mem;      /* per tensor (views: their root's) */
-  cl_mem            *mem_t;    /* weights of [N, K] linear layers: a [K, N] copy, else NULL */
-  gint64            *off;      /* elements */
-  gint64            *mat_stride;
-  GArray            *launches; /* Launch */
-} GraphRun;
+  BenchGraph *graph;
+  cl_mem     *mem;        /* per tensor (views: their root's) */
+  cl_mem     *mem_t;      /* weights of [N, K] linear layers: a [K, N] copy, else NULL */
+  gint64     *off;        /* elements */
+  gint64     *mat_stride; /* external storage (a KV cache): elements between matrices */
+  GArray     *launches;   /* Launch */
+} Layout;
+
+/* A device KV cache, for one host cache (one layer's K or V). */
+typedef struct
+{
+  cl_mem   mem;
+  gsize    bytes;
+  gboolean stale;   /* the host holds newer rows (after a prefill) */
+} DeviceCache;
 
 typedef struct
 {
-  gint       n_layers;
-  GraphRun  *main;           /* forward, or prefill */
-  GPtrArray *decode;         /* GraphRun */
-  cl_mem     arena;          /* every graph's activations: they run one after the other */
-  cl_mem     workspace;      /* im2col */
-  cl_mem     cache;          /* [2 L][B, h, capacity, d] */
-  float     *host_cache;     /* what the host buffers of the decode graphs bind (never read) */
-  gint64     cache_bytes;
-  gint64     capacity;
-  guint      n_cache_layers;
-  gint64     heads;
-  gint64     head_dim;
-  GArray    *cache_copies;   /* Launch: the prefill's K/V into the cache */
-  gint32    *tokens;         /* [B, gen_tokens] */
-} Session;
+  DeviceCache *cache;
+  gpointer     host;
+} ExternalBinding;
 
-struct _BenchOpenclModel
+/* A host tensor and its device place. */
+typedef struct
 {
-  BenchExecutable    parent_instance;
+  gpointer host;
+  cl_mem   mem;
+  gsize    offset;   /* bytes */
+  gsize    bytes;
+} HostCopy;
 
-  Device             dev;
-  BenchConfig       *config;
-  BenchModelConfig   model;
-  BenchModelOptions  opts;
-  BenchWeights      *weights;
-  gboolean           generates;
-  gint               batch;
-  gint               seq_len;
-  gint               gen_tokens;
-  gint               full_depth;
-  gint               validation_depth;  /* 0: as run */
-  char              *validation_scope;
-  Session           *session;
-  gboolean           has_run;
+typedef struct _BenchOpenclOps BenchOpenclOps;
+
+typedef struct
+{
+  BenchOpenclOps    *ops;
+  const BenchOpArgs *first_args;
+  guint              n_ops;
+  cl_mem             arena;      /* a reference on the ops' arena when built */
+  cl_mem             workspace;  /* the same for the im2col workspace */
+  GPtrArray         *owned;      /* cl_mem: inputs and constants */
+  GArray            *uploads;    /* HostCopy: inputs, every run */
+  GArray            *downloads;  /* HostCopy: outputs, every run */
+  GArray            *externals;  /* ExternalBinding */
+  GArray            *launches;   /* Launch */
+} Plan;
+
+struct _BenchOpenclOps
+{
+  Device        dev;
+  BenchOpTable  table;
+  GHashTable   *weights;    /* host pointer -> cl_mem */
+  GHashTable   *weights_t;  /* host pointer -> cl_mem, [N, K] stored as [K, N] */
+  GHashTable   *caches;     /* host pointer -> DeviceCache (not owned) */
+  GPtrArray    *all_caches; /* DeviceCache, owned: a plan's stay valid when replaced */
+  GHashTable   *op_plans;   /* const BenchOpArgs * -> Plan */
+  GPtrArray    *plans;      /* Plan, owned */
+  cl_mem        arena;      /* the largest arena so far; grows by replacement */
+  gsize         arena_bytes;
+  cl_mem        workspace;  /* im2col, likewise */
+  gsize         workspace_bytes;
+  gint64        last_device_ns;
 };
 
-G_DEFINE_FINAL_TYPE (BenchOpenclModel, bench_opencl_model, BENCH_TYPE_EXECUTABLE)
+static void bench_opencl_ops_free (BenchOpenclOps *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BenchOpenclOps, bench_opencl_ops_free)
 
 /* --- device --- */
 
@@ -165,58 +177,22 @@ launch_clear (gpointer data)
 }
 
 static void
-graph_run_free (GraphRun *run)
-{
-  if (run == NULL)
-    return;
-  g_clear_pointer (&run->launches, g_array_unref);
-  g_clear_pointer (&run->owned, g_ptr_array_unref);
-  g_clear_pointer (&run->host, bench_graph_buffers_free);
-  g_clear_pointer (&run->graph, bench_graph_unref);
-  g_free (run->mem);
-  g_free (run->mem_t);
-  g_free (run->off);
-  g_free (run->mat_stride);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraphRun, graph_run_free)
-
-static void
-session_free (Session *s)
-{
-  if (s == NULL)
-    return;
-  g_clear_pointer (&s->cache_copies, g_array_unref);
-  g_clear_pointer (&s->decode, g_ptr_array_unref);
-  g_clear_pointer (&s->main, graph_run_free);
-  g_clear_pointer (&s->workspace, clReleaseMemObject);
-  g_clear_pointer (&s->arena, clReleaseMemObject);
-  g_clear_pointer (&s->cache, clReleaseMemObject);
-  g_clear_pointer (&s->host_cache, g_aligned_free);
-  g_clear_pointer (&s->tokens, g_free);
-  g_free (s);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Session, session_free)
-
-static void
 print_profile (Device *dev)
 {
   gint64 total = 0;
 
   for (guint k = 0; k < G_N_ELEMENTS (dev->profile_ns); k++)
     total += dev->profile_ns[k];
-  if (dev->profile_runs == 0 || total == 0)
+  if (dev->profile_graphs == 0 || total == 0)
     return;
-  g_printerr ("benchtop: op profile on %s, %" G_GUINT64_FORMAT " runs (device ms per run)\n",
-              dev->label, dev->profile_runs);
+  g_printerr ("benchtop: op profile on %s, %" G_GUINT64_FORMAT " graph runs (device ms in all)\n",
+              dev->label, dev->profile_graphs);
   for (guint k = 0; k < G_N_ELEMENTS (dev->profile_ns); k++)
     if (dev->profile_ns[k] > 0)
-      g_printerr ("  %-16s %9.3f ms %5.1f %%\n",
-                  k < BENCH_OP_N_KINDS ? bench_op_kind_to_string (k)
-                  : k == PROFILE_KV_COPY ? "kv cache copy" : "conv im2col",
-                  dev->profile_ns[k] / 1e6 / dev->profile_runs, 100.0 * dev->profile_ns[k] / total);
+      g_printerr ("  %-16s %10.3f ms %5.1f %%\n",
+                  k < BENCH_OP_N_KINDS ? bench_op_kind_to_string (k) : "conv im2col",
+                  dev->profile_ns[k] / 1e6, 100.0 * dev->profile_ns[k] / total);
+  g_printerr ("  %-16s %10.3f ms\n", "total", total / 1e6);
 }
 
 static void
@@ -226,7 +202,6 @@ device_clear (Device *dev)
     print_profile (dev);
   if (dev->queue != NULL)
     clFinish (dev->queue);
-  g_clear_pointer (&dev->weights, g_hash_table_unref);
   g_clear_pointer (&dev->queue, clReleaseCommandQueue);
   g_clear_pointer (&dev->label, g_free);
 }
@@ -260,7 +235,6 @@ device_init (Device                      *dev,
   dev->device = device;
   dev->label = g_strdup (label);
   dev->profile = g_strcmp0 (g_getenv ("BENCHTOP_PROFILE_OPS"), "1") == 0;
-  dev->weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, release_mem);
   dev->context = bench_opencl_get_context (device, error);
   if (dev->context == NULL)
     return FALSE;
@@ -532,23 +506,23 @@ conv_workspace (const BenchGraph *graph_const,
   return x->shape[0] * op->p.conv.groups * w->shape[1] * KH * KW * P;
 }
 
-#define MEM(i) run->mem[op->inputs[i]]
-#define OFF(i) run->off[op->inputs[i]]
-#define OMEM   run->mem[op->output]
-#define OOFF   run->off[op->output]
+#define MEM(i) lay->mem[op->inputs[i]]
+#define OFF(i) lay->off[op->inputs[i]]
+#define OMEM   lay->mem[op->output]
+#define OOFF   lay->off[op->output]
 
 static gboolean
 add_op (Device     *dev,
-        GraphRun   *run,
+        Layout     *lay,
         cl_mem      workspace,
         guint       index,
         GError    **error)
 {
-  BenchGraph *graph = run->graph;
+  BenchGraph *graph = lay->graph;
   const BenchOp *op = bench_graph_get_op (graph, index);
   const BenchTensor *in[BENCH_OP_MAX_INPUTS] = { NULL };
   const BenchTensor *out = bench_graph_get_tensor (graph, op->output);
-  GArray *ls = run->launches;
+  GArray *ls = lay->launches;
   Builder b;
 
   for (guint i = 0; i < op->n_inputs; i++)
@@ -561,13 +535,13 @@ add_op (Device     *dev,
         gboolean tw = op->p.linear.transpose_w;
         gint64 K = tw ? in[1]->shape[0] : in[1]->shape[1];
         gint64 N = tw ? in[1]->shape[1] : in[1]->shape[0];
-        /* A [N, K] weight stored as [K, N] (see graph_run_new()): rows of
+        /* A [N, K] weight stored as [K, N] (see bench_opencl_ops_prepare()): rows of
          * B are then contiguous for the tiles. */
-        gboolean pre_t = !tw && run->mem_t[op->inputs[1]] != NULL;
+        gboolean pre_t = !tw && lay->mem_t[op->inputs[1]] != NULL;
         Gemm g = {
           .M = in[0]->numel / K, .N = N, .K = K, .batch = 1,
           .a = MEM (0), .a_off = OFF (0), .a_mod = 1, .a_rs = K, .a_cs = 1,
-          .b = pre_t ? run->mem_t[op->inputs[1]] : MEM (1), .b_off = pre_t ? 0 : OFF (1),
+          .b = pre_t ? lay->mem_t[op->inputs[1]] : MEM (1), .b_off = pre_t ? 0 : OFF (1),
           .b_rs = tw || pre_t ? N : 1, .b_cs = tw || pre_t ? 1 : K,
           .c = OMEM, .c_off = OOFF, .ldc = N,
           .bias = op->n_inputs > 2 ? MEM (2) : NULL, .bias_off = op->n_inputs > 2 ? OFF (2) : 0,
@@ -582,7 +556,7 @@ add_op (Device     *dev,
         gint64 M = in[0]->shape[nd - 2], K = in[0]->shape[nd - 1], N = out->shape[nd - 1];
         gint64 batch = out->numel / (M * N);
         gboolean tb = op->p.matmul.transpose_b;
-        gint64 bs = run->mat_stride[op->inputs[1]];
+        gint64 bs = lay->mat_stride[op->inputs[1]];
         Gemm g = {
           .M = M, .N = N, .K = K, .batch = batch,
           .a = MEM (0), .a_off = OFF (0), .a_bs = M * K, .a_mod = batch, .a_rs = K, .a_cs = 1,
@@ -833,7 +807,7 @@ add_op (Device     *dev,
       {
         gint64 L = in[0]->shape[2], D = in[0]->shape[3], T = in[1]->shape[2];
         gint64 n = in[1]->numel;
-        gint64 stride = run->mat_stride[op->output] > 0 ? run->mat_stride[op->output] : L * D;
+        gint64 stride = lay->mat_stride[op->output] > 0 ? lay->mat_stride[op->output] : L * D;
 
         if (!builder_start (&b, dev, "kv_append", error))
           return FALSE;
@@ -888,55 +862,265 @@ transpose (const float *src,
   return dst;
 }
 
-/* An external input of a decode graph: a layer's K or V in the shared cache. */
-typedef struct
-{
-  const char *name;
-  cl_mem      mem;
-  gint64      off;
-  gint64      mat_stride;
-} ExternalBinding;
 
-/* @host (bench_graph_buffers_new*() of @graph) gives the weights, inputs
- * and constants to upload; the caller sets run->host to keep it. */
-static GraphRun *
-graph_run_new (Device                 *dev,
-               BenchGraph             *graph,
-               BenchGraphBuffers      *host,
-               cl_mem                  arena,
-               gint64                  arena_bytes,
-               cl_mem                  workspace,
-               const ExternalBinding  *ext,
-               guint                   n_ext,
-               GError                **error)
+/* --- the ops --- */
+
+static void
+plan_free (Plan *plan)
 {
-  g_autoptr(GraphRun) run = g_new0 (GraphRun, 1);
-  g_autofree guint8 *usage = NULL;
+  if (plan == NULL)
+    return;
+  g_clear_pointer (&plan->launches, g_array_unref);
+  g_clear_pointer (&plan->owned, g_ptr_array_unref);
+  g_clear_pointer (&plan->arena, clReleaseMemObject);
+  g_clear_pointer (&plan->workspace, clReleaseMemObject);
+  g_clear_pointer (&plan->uploads, g_array_unref);
+  g_clear_pointer (&plan->downloads, g_array_unref);
+  g_clear_pointer (&plan->externals, g_array_unref);
+  g_free (plan);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Plan, plan_free)
+
+static void
+device_cache_free (DeviceCache *cache)
+{
+  g_clear_pointer (&cache->mem, clReleaseMemObject);
+  g_free (cache);
+}
+
+static void
+bench_opencl_ops_free (BenchOpenclOps *self)
+{
+  if (self == NULL)
+    return;
+  /* Nothing may still read or write what is released below. */
+  if (self->dev.queue != NULL)
+    clFinish (self->dev.queue);
+  g_clear_pointer (&self->op_plans, g_hash_table_unref);
+  g_clear_pointer (&self->plans, g_ptr_array_unref);
+  g_clear_pointer (&self->caches, g_hash_table_unref);
+  g_clear_pointer (&self->all_caches, g_ptr_array_unref);
+  g_clear_pointer (&self->weights, g_hash_table_unref);
+  g_clear_pointer (&self->weights_t, g_hash_table_unref);
+  g_clear_pointer (&self->arena, clReleaseMemObject);
+  g_clear_pointer (&self->workspace, clReleaseMemObject);
+  device_clear (&self->dev);
+  g_free (self);
+}
+
+static gboolean ocl_kernel (const BenchOpArgs  *args,
+                            gpointer            user_data,
+                            GError            **error);
+
+/* @shape and @row_group: see bench_opencl_run_graph(). */
+static BenchOpenclOps *
+bench_opencl_ops_new (cl_device_id                 device,
+                      const char                  *label,
+                      const BenchOpenclGemmShape  *shape,
+                      guint                        row_group,
+                      GError                     **error)
+{
+  g_autoptr(BenchOpenclOps) self = g_new0 (BenchOpenclOps, 1);
+
+  self->weights = g_hash_table_new_full (NULL, NULL, NULL, release_mem);
+  self->weights_t = g_hash_table_new_full (NULL, NULL, NULL, release_mem);
+  self->caches = g_hash_table_new (NULL, NULL);
+  self->all_caches = g_ptr_array_new_with_free_func ((GDestroyNotify) device_cache_free);
+  self->op_plans = g_hash_table_new (NULL, NULL);
+  self->plans = g_ptr_array_new_with_free_func ((GDestroyNotify) plan_free);
+  self->last_device_ns = -1;
+  self->table.name = "opencl";
+  self->table.user_data = self;
+  for (guint k = 0; k < BENCH_OP_N_KINDS; k++)
+    self->table.kernels[k] = ocl_kernel;
+  if (!device_init (&self->dev, device, label, shape, row_group, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/* Device time of the graph run last (ns), or -1: a BenchModelDeviceTimeFunc. */
+static gint64
+bench_opencl_ops_get_last_device_ns (gpointer user_data)
+{
+  BenchOpenclOps *self = user_data;
+
+  return self->last_device_ns;
+}
+
+/* The shared arena and workspace grow by replacement: plans built on the
+ * smaller ones keep theirs. */
+static gboolean
+ensure_scratch (BenchOpenclOps  *self,
+                cl_mem          *mem,
+                gsize           *have,
+                gsize            bytes,
+                const char      *what,
+                GError         **error)
+{
+  cl_mem bigger;
+
+  if (*mem != NULL && *have >= bytes)
+    return TRUE;
+  if ((bigger = device_buffer (&self->dev, bytes, NULL, what, error)) == NULL)
+    return FALSE;
+  g_clear_pointer (mem, clReleaseMemObject);
+  *mem = bigger;
+  *have = bytes;
+  return TRUE;
+}
+
+static gint
+root_of (BenchGraph *graph,
+         guint       id)
+{
+  const BenchTensor *t = bench_graph_get_tensor (graph, id);
+
+  return t->alias_of >= 0 ? t->alias_of : (gint) id;
+}
+
+/* Binds the weight @id of @lay, uploading the layouts its uses need (see
+ * bench_opencl_ops_prepare()) unless an earlier graph did. */
+static gboolean
+bind_weight (BenchOpenclOps     *self,
+             Layout             *lay,
+             BenchGraphBuffers  *buffers,
+             guint               id,
+             guint8              usage,
+             GError            **error)
+{
+  const BenchTensor *t = bench_graph_get_tensor (lay->graph, id);
+  gpointer host = bench_graph_buffers_get_data (buffers, id);
+  gsize bytes = t->numel * bench_dtype_size (t->dtype);
+  gboolean want_t, want_original;
+
+  lay->mem[id] = g_hash_table_lookup (self->weights, host);
+  lay->mem_t[id] = g_hash_table_lookup (self->weights_t, host);
+  want_t = (usage & USE_TRANSPOSED) != 0;
+  want_original = (usage & USE_ORIGINAL) != 0 ||
+                  ((usage & USE_EITHER) != 0 && !want_t && lay->mem_t[id] == NULL);
+
+  if (want_t && lay->mem_t[id] == NULL)
+    {
+      g_autofree float *tr = transpose (host, t->shape[0], t->shape[1]);
+
+      if ((lay->mem_t[id] = device_buffer (&self->dev, bytes, tr, t->name, error)) == NULL)
+        return FALSE;
+      g_hash_table_insert (self->weights_t, host, lay->mem_t[id]);
+    }
+  if (want_original && lay->mem[id] == NULL)
+    {
+      if ((lay->mem[id] = device_buffer (&self->dev, bytes, host, t->name, error)) == NULL)
+        return FALSE;
+      g_hash_table_insert (self->weights, host, lay->mem[id]);
+    }
+  return TRUE;
+}
+
+/* An input bound to external storage (a layer's K or V in the shared host
+ * cache, [B, h, capacity, d]): the device cache of that host cache. */
+static gboolean
+bind_cache (BenchOpenclOps     *self,
+            Plan               *plan,
+            Layout             *lay,
+            BenchGraphBuffers  *buffers,
+            guint               id,
+            gint64              stride,
+            GError            **error)
+{
+  const BenchTensor *t = bench_graph_get_tensor (lay->graph, id);
+  gpointer host = bench_graph_buffers_get_data (buffers, id);
+  gsize bytes = (gsize) t->shape[0] * t->shape[1] * stride * sizeof (float);
+  DeviceCache *cache = g_hash_table_lookup (self->caches, host);
+  ExternalBinding e;
+
+  if (cache == NULL || cache->bytes != bytes)
+    {
+      cache = g_new0 (DeviceCache, 1);
+      cache->bytes = bytes;
+      cache->stale = TRUE;
+      g_ptr_array_add (self->all_caches, cache);
+      if ((cache->mem = device_buffer (&self->dev, bytes, NULL, "the KV cache", error)) == NULL)
+        return FALSE;
+      g_hash_table_insert (self->caches, host, cache);
+    }
+  lay->mem[id] = cache->mem;
+  lay->mat_stride[id] = stride;
+  e = (ExternalBinding) { cache, host };
+  g_array_append_val (plan->externals, e);
+  return TRUE;
+}
+
+static void
+forget_plan (BenchOpenclOps *self,
+             Plan           *plan)
+{
+  for (guint i = 0; i < plan->n_ops; i++)
+    g_hash_table_remove (self->op_plans, plan->first_args + i);
+  g_ptr_array_remove (self->plans, plan);
+}
+
+/* A BenchModelPrepareFunc: the plan of @buffers (user_data is the ops). */
+static gboolean
+bench_opencl_ops_prepare (gpointer            user_data,
+                          BenchGraphBuffers  *buffers,
+                          GError            **error)
+{
+  BenchOpenclOps *self = user_data;
+  Device *dev = &self->dev;
+  BenchGraph *graph = bench_graph_buffers_get_graph (buffers);
   guint n = bench_graph_get_n_tensors (graph);
+  guint n_ops = bench_graph_get_n_ops (graph), n_outputs;
+  const guint *outputs = bench_graph_get_outputs (graph, &n_outputs);
+  g_autoptr(Plan) plan = g_new0 (Plan, 1);
+  g_autofree guint8 *usage = g_new0 (guint8, n);
+  g_autofree gint64 *ext_stride = g_new0 (gint64, n);
+  g_autofree cl_mem *mem = g_new0 (cl_mem, n);
+  g_autofree cl_mem *mem_t = g_new0 (cl_mem, n);
+  g_autofree gint64 *off = g_new0 (gint64, n);
+  g_autofree gint64 *mat_stride = g_new0 (gint64, n);
+  Layout lay = { graph, mem, mem_t, off, mat_stride, NULL };
 
-  run->graph = bench_graph_ref (graph);
-  run->owned = g_ptr_array_new_with_free_func (release_mem);
-  run->launches = g_array_new (FALSE, TRUE, sizeof (Launch));
-  g_array_set_clear_func (run->launches, launch_clear);
-  run->mem = g_new0 (cl_mem, n);
-  run->mem_t = g_new0 (cl_mem, n);
-  run->off = g_new0 (gint64, n);
-  run->mat_stride = g_new0 (gint64, n);
+  g_return_val_if_fail (n_ops > 0, FALSE);
+
+  plan->ops = self;
+  plan->n_ops = n_ops;
+  plan->first_args = bench_graph_buffers_get_op_args (buffers, 0);
+  plan->owned = g_ptr_array_new_with_free_func (release_mem);
+  plan->uploads = g_array_new (FALSE, FALSE, sizeof (HostCopy));
+  plan->downloads = g_array_new (FALSE, FALSE, sizeof (HostCopy));
+  plan->externals = g_array_new (FALSE, FALSE, sizeof (ExternalBinding));
+  plan->launches = g_array_new (FALSE, TRUE, sizeof (Launch));
+  g_array_set_clear_func (plan->launches, launch_clear);
+  lay.launches = plan->launches;
+
+  /* Buffers freed since their plan was made may hand their addresses to
+   * new ones: such a plan is dead. */
+  for (guint i = 0; i < n_ops; i++)
+    {
+      Plan *old = g_hash_table_lookup (self->op_plans, plan->first_args + i);
+
+      if (old != NULL)
+        forget_plan (self, old);
+    }
 
   /* How each weight is read: as the [N, K] weight of a linear layer with
    * more rows than the decode path takes (wants the [K, N] copy), of one
    * with fewer (either layout), or otherwise (embedding tables, biases,
    * [K, N] weights: the original). A weight is stored in the layouts its
-   * uses need, so that most are on the device once. */
-  usage = g_new0 (guint8, n);
-  for (guint i = 0; i < bench_graph_get_n_ops (graph); i++)
+   * uses need, so that most are on the device once. External storage (a
+   * KV cache) shows as a matrix stride on the kv_append that writes it. */
+  for (guint i = 0; i < n_ops; i++)
     {
-      const BenchOp *op = bench_graph_get_op (graph, i);
+      const BenchOpArgs *a = bench_graph_buffers_get_op_args (buffers, i);
+      const BenchOp *op = a->op;
 
+      if (op->kind == BENCH_OP_KV_APPEND && a->in_mat_stride[0] > 0)
+        ext_stride[root_of (graph, op->inputs[0])] = a->in_mat_stride[0];
       for (guint j = 0; j < op->n_inputs; j++)
         {
           const BenchTensor *w = bench_graph_get_tensor (graph, op->inputs[j]);
-          guint root = w->alias_of >= 0 ? (guint) w->alias_of : w->id;
+          guint root = root_of (graph, w->id);
 
           if (bench_graph_get_tensor (graph, root)->role != BENCH_TENSOR_WEIGHT)
             continue;
@@ -949,21 +1133,29 @@ graph_run_new (Device                 *dev,
         }
     }
 
-  g_return_val_if_fail (arena_bytes >= bench_graph_get_arena_bytes (graph), NULL);
-  run->arena = arena;
+  if (!ensure_scratch (self, &self->arena, &self->arena_bytes, bench_graph_get_arena_bytes (graph),
+                       "the activation arena", error) ||
+      !ensure_scratch (self, &self->workspace, &self->workspace_bytes,
+                       graph_workspace (graph) * sizeof (float), "the im2col workspace", error))
+    return FALSE;
+  plan->arena = self->arena;
+  clRetainMemObject (plan->arena);
+  plan->workspace = self->workspace;
+  clRetainMemObject (plan->workspace);
 
   /* Roots first (a view's root has a smaller id), then views copy theirs. */
   for (guint id = 0; id < n; id++)
     {
       const BenchTensor *t = bench_graph_get_tensor (graph, id);
+      gpointer host = bench_graph_buffers_get_data (buffers, id);
       gsize bytes = t->numel * bench_dtype_size (t->dtype);
 
       if (t->alias_of >= 0)
         {
-          run->mem[id] = run->mem[t->alias_of];
-          run->mem_t[id] = run->mem_t[t->alias_of];
-          run->off[id] = run->off[t->alias_of];
-          run->mat_stride[id] = run->mat_stride[t->alias_of];
+          mem[id] = mem[t->alias_of];
+          mem_t[id] = mem_t[t->alias_of];
+          off[id] = off[t->alias_of];
+          mat_stride[id] = mat_stride[t->alias_of];
           continue;
         }
 
@@ -971,85 +1163,72 @@ graph_run_new (Device                 *dev,
         {
         case BENCH_TENSOR_ACTIVATION:
         case BENCH_TENSOR_OUTPUT:
-          run->mem[id] = run->arena;
-          run->off[id] = t->offset / (gint64) sizeof (float);
+          mem[id] = plan->arena;
+          off[id] = t->offset / (gint64) sizeof (float);
           break;
 
         case BENCH_TENSOR_WEIGHT:
-          {
-            g_autofree char *key_t = g_strconcat (t->name, "\nT", NULL);
-            gboolean want_t, want_original;
-
-            run->mem[id] = g_hash_table_lookup (dev->weights, t->name);
-            run->mem_t[id] = g_hash_table_lookup (dev->weights, key_t);
-            want_t = (usage[id] & USE_TRANSPOSED) != 0;
-            want_original = (usage[id] & USE_ORIGINAL) != 0 ||
-                            ((usage[id] & USE_EITHER) != 0 && !want_t && run->mem_t[id] == NULL);
-
-            if (want_t && run->mem_t[id] == NULL)
-              {
-                g_autofree float *tr = transpose (bench_graph_buffers_get_data (host, id),
-                                                  t->shape[0], t->shape[1]);
-
-                run->mem_t[id] = device_buffer (dev, bytes, tr, t->name, error);
-                if (run->mem_t[id] == NULL)
-                  return NULL;
-                g_hash_table_insert (dev->weights, g_steal_pointer (&key_t), run->mem_t[id]);
-              }
-            if (want_original && run->mem[id] == NULL)
-              {
-                run->mem[id] = device_buffer (dev, bytes, bench_graph_buffers_get_data (host, id),
-                                              t->name, error);
-                if (run->mem[id] == NULL)
-                  return NULL;
-                g_hash_table_insert (dev->weights, g_strdup (t->name), run->mem[id]);
-              }
-          }
+          if (!bind_weight (self, &lay, buffers, id, usage[id], error))
+            return FALSE;
           break;
 
         case BENCH_TENSOR_INPUT:
+          if (ext_stride[id] > 0)
+            {
+              if (!bind_cache (self, plan, &lay, buffers, id, ext_stride[id], error))
+                return FALSE;
+            }
+          else
+            {
+              HostCopy c = { host, NULL, 0, bytes };
+
+              /* Uploaded by every run: the executable writes the next
+               * token's id there. */
+              if ((c.mem = device_buffer (dev, bytes, NULL, t->name, error)) == NULL)
+                return FALSE;
+              g_ptr_array_add (plan->owned, c.mem);
+              g_array_append_val (plan->uploads, c);
+              mem[id] = c.mem;
+            }
+          break;
+
         case BENCH_TENSOR_CONSTANT:
         default:
-          {
-            const ExternalBinding *e = NULL;
-            cl_mem mem;
-
-            for (guint i = 0; i < n_ext; i++)
-              if (g_str_equal (ext[i].name, t->name))
-                e = &ext[i];
-            if (e != NULL)
-              {
-                run->mem[id] = e->mem;
-                run->off[id] = e->off;
-                run->mat_stride[id] = e->mat_stride;
-                break;
-              }
-            mem = device_buffer (dev, bytes, bench_graph_buffers_get_data (host, id), t->name, error);
-            if (mem == NULL)
-              return NULL;
-            g_ptr_array_add (run->owned, mem);
-            run->mem[id] = mem;
-          }
+          if ((mem[id] = device_buffer (dev, bytes, host, t->name, error)) == NULL)
+            return FALSE;
+          g_ptr_array_add (plan->owned, mem[id]);
           break;
         }
     }
 
-  for (guint i = 0; i < bench_graph_get_n_ops (graph); i++)
+  for (guint i = 0; i < n_ops; i++)
     {
-      guint first = run->launches->len;
+      guint first = plan->launches->len;
 
-      if (!add_op (dev, run, workspace, i, error))
+      if (!add_op (dev, &lay, plan->workspace, i, error))
         {
           g_prefix_error (error, "Op “%s” of %s on %s: ", bench_graph_get_op (graph, i)->name,
                           bench_graph_get_name (graph), dev->label);
-          return NULL;
+          return FALSE;
         }
-      for (guint j = first; j < run->launches->len; j++)
-        if (g_array_index (run->launches, Launch, j).kind == PROFILE_UNSET)
-          g_array_index (run->launches, Launch, j).kind = bench_graph_get_op (graph, i)->kind;
+      for (guint j = first; j < plan->launches->len; j++)
+        if (g_array_index (plan->launches, Launch, j).kind == PROFILE_UNSET)
+          g_array_index (plan->launches, Launch, j).kind = bench_graph_get_op (graph, i)->kind;
     }
 
-  return g_steal_pointer (&run);
+  for (guint i = 0; i < n_outputs; i++)
+    {
+      const BenchTensor *t = bench_graph_get_tensor (graph, outputs[i]);
+      HostCopy c = { bench_graph_buffers_get_data (buffers, outputs[i]), mem[outputs[i]],
+                     off[outputs[i]] * sizeof (float), t->numel * bench_dtype_size (t->dtype) };
+
+      g_array_append_val (plan->downloads, c);
+    }
+
+  for (guint i = 0; i < n_ops; i++)
+    g_hash_table_insert (self->op_plans, (gpointer) (plan->first_args + i), plan);
+  g_ptr_array_add (self->plans, g_steal_pointer (&plan));
+  return TRUE;
 }
 
 static gboolean
@@ -1097,41 +1276,141 @@ enqueue (Device        *dev,
   return TRUE;
 }
 
-static gboolean
-download (Device      *dev,
-          GraphRun    *run,
-          guint        tensor,
-          GError     **error)
+
+/* --- running --- */
+
+static gint64
+event_span (cl_event first,
+            cl_event last)
 {
-  const BenchTensor *t = bench_graph_get_tensor (run->graph, tensor);
+  cl_ulong start = 0, end = 0;
+
+  if (first != NULL && last != NULL &&
+      clGetEventProfilingInfo (first, CL_PROFILING_COMMAND_START, sizeof start, &start, NULL) == CL_SUCCESS &&
+      clGetEventProfilingInfo (last, CL_PROFILING_COMMAND_END, sizeof end, &end, NULL) == CL_SUCCESS &&
+      end > start)
+    return (gint64) (end - start);
+  return -1;
+}
+
+static gboolean
+enqueue_plan (Plan      *plan,
+              cl_event  *first,
+              cl_event  *last,
+              GError   **error)
+{
+  BenchOpenclOps *self = plan->ops;
+  Device *dev = &self->dev;
   cl_int err;
 
-  err = clEnqueueReadBuffer (dev->queue, run->mem[tensor], CL_TRUE,
-                             run->off[tensor] * sizeof (float), t->numel * sizeof (float),
-                             bench_graph_buffers_get_data (run->host, tensor), 0, NULL, NULL);
-  if (err != CL_SUCCESS)
+  if (plan->externals->len == 0)
     {
-      g_autofree char *what = g_strdup_printf ("reading back output “%s”", t->name);
+      /* A graph without a cache (a prefill) starts a new sequence: the
+       * host caches will be refilled from its outputs. */
+      for (guint i = 0; i < self->all_caches->len; i++)
+        ((DeviceCache *) g_ptr_array_index (self->all_caches, i))->stale = TRUE;
+    }
+  for (guint i = 0; i < plan->externals->len; i++)
+    {
+      ExternalBinding *e = &g_array_index (plan->externals, ExternalBinding, i);
 
-      bench_opencl_set_error (error, err, dev->label, what);
-      return FALSE;
+      if (!e->cache->stale)
+        continue;
+      err = clEnqueueWriteBuffer (dev->queue, e->cache->mem, CL_FALSE, 0, e->cache->bytes,
+                                  e->host, 0, NULL, NULL);
+      if (err != CL_SUCCESS)
+        {
+          bench_opencl_set_error (error, err, dev->label, "uploading the KV cache");
+          return FALSE;
+        }
+      e->cache->stale = FALSE;
+    }
+
+  /* The host buffers stay untouched until the wait in plan_run(). */
+  for (guint i = 0; i < plan->uploads->len; i++)
+    {
+      const HostCopy *c = &g_array_index (plan->uploads, HostCopy, i);
+
+      err = clEnqueueWriteBuffer (dev->queue, c->mem, CL_FALSE, c->offset, c->bytes,
+                                  c->host, 0, NULL, NULL);
+      if (err != CL_SUCCESS)
+        {
+          bench_opencl_set_error (error, err, dev->label, "uploading the inputs of the model");
+          return FALSE;
+        }
+    }
+
+  if (!enqueue (dev, plan->launches, first, last, error))
+    return FALSE;
+
+  for (guint i = 0; i < plan->downloads->len; i++)
+    {
+      const HostCopy *c = &g_array_index (plan->downloads, HostCopy, i);
+
+      err = clEnqueueReadBuffer (dev->queue, c->mem, CL_FALSE, c->offset, c->bytes,
+                                 c->host, 0, NULL, NULL);
+      if (err != CL_SUCCESS)
+        {
+          bench_opencl_set_error (error, err, dev->label, "reading back the outputs of the model");
+          return FALSE;
+        }
     }
   return TRUE;
 }
 
+/* Uploads, launches and downloads, then one wait. */
 static gboolean
-download_outputs (Device      *dev,
-                  GraphRun    *run,
-                  GError     **error)
+plan_run (Plan    *plan,
+          GError **error)
 {
-  guint n;
-  const guint *outputs = bench_graph_get_outputs (run->graph, &n);
+  BenchOpenclOps *self = plan->ops;
+  cl_event first = NULL, last = NULL;
+  gboolean ok;
+  cl_int err;
 
-  for (guint i = 0; i < n; i++)
-    if (!download (dev, run, outputs[i], error))
-      return FALSE;
-  return TRUE;
+  self->last_device_ns = -1;
+  ok = enqueue_plan (plan, &first, &last, error);
+  /* Also after a failure: nothing may still use the host buffers. */
+  err = clFinish (self->dev.queue);
+  if (ok && err != CL_SUCCESS)
+    {
+      bench_opencl_set_error (error, err, self->dev.label, "running the model");
+      ok = FALSE;
+    }
+  if (ok)
+    {
+      /* From the start of the first kernel to the end of the last (a
+       * graph of one launch has only the first). */
+      self->last_device_ns = event_span (first, last != NULL ? last : first);
+      self->dev.profile_graphs++;
+    }
+  g_clear_pointer (&first, clReleaseEvent);
+  g_clear_pointer (&last, clReleaseEvent);
+  return ok;
 }
+
+/* Every op kind: nothing until the graph's last op, which runs the whole
+ * plan. */
+static gboolean
+ocl_kernel (const BenchOpArgs  *args,
+            gpointer            user_data,
+            GError            **error)
+{
+  BenchOpenclOps *self = user_data;
+  Plan *plan = g_hash_table_lookup (self->op_plans, args);
+
+  if (plan == NULL)
+    {
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_FAILED,
+                   "The graph was not prepared for %s; prepare it first", self->dev.label);
+      return FALSE;
+    }
+  if (args != plan->first_args + plan->n_ops - 1)
+    return TRUE;
+  return plan_run (plan, error);
+}
+
+/* --- public --- */
 
 gboolean
 bench_opencl_run_graph (cl_device_id                 device,
@@ -1141,656 +1420,14 @@ bench_opencl_run_graph (cl_device_id                 device,
                         BenchGraphBuffers           *buffers,
                         GError                     **error)
 {
-  Device dev = { 0 };
-  BenchGraph *graph = bench_graph_buffers_get_graph (buffers);
-  g_autoptr(GraphRun) run = NULL;
-  cl_mem workspace = NULL;
-  cl_mem arena = NULL;
-  gboolean ok = FALSE;
-  cl_int err;
+  g_autoptr(BenchOpenclOps) ops = NULL;
 
-  if (!device_init (&dev, device, device_label, shape, row_group, error))
-    goto out;
-  workspace = device_buffer (&dev, graph_workspace (graph) * sizeof (float), NULL, "the im2col workspace", error);
-  if (workspace == NULL)
-    goto out;
-  arena = device_buffer (&dev, bench_graph_get_arena_bytes (graph), NULL, "the activation arena", error);
-  if (arena == NULL)
-    goto out;
-  run = graph_run_new (&dev, graph, buffers, arena, bench_graph_get_arena_bytes (graph),
-                       workspace, NULL, 0, error);
-  if (run == NULL)
-    goto out;
-  run->host = buffers;
-  if (!enqueue (&dev, run->launches, NULL, NULL, error))
-    goto out;
-  if ((err = clFinish (dev.queue)) != CL_SUCCESS)
-    {
-      bench_opencl_set_error (error, err, dev.label, "running the graph");
-      goto out;
-    }
-  ok = download_outputs (&dev, run, error);
+  g_return_val_if_fail (buffers != NULL, FALSE);
 
-out:
-  /* The caller owns the buffers. */
-  if (run != NULL)
-    run->host = NULL;
-  g_clear_pointer (&run, graph_run_free);
-  g_clear_pointer (&workspace, clReleaseMemObject);
-  g_clear_pointer (&arena, clReleaseMemObject);
-  device_clear (&dev);
-  return ok;
-}
-
-/* --- the executable --- */
-
-static void
-bench_opencl_model_finalize (GObject *object)
-{
-  BenchOpenclModel *self = (BenchOpenclModel *)object;
-
-  if (self->dev.queue != NULL)
-    clFinish (self->dev.queue);
-  g_clear_pointer (&self->session, session_free);
-  device_clear (&self->dev);
-  g_clear_pointer (&self->weights, bench_weights_unref);
-  g_clear_pointer (&self->config, bench_config_free);
-  g_clear_pointer (&self->validation_scope, g_free);
-
-  G_OBJECT_CLASS (bench_opencl_model_parent_class)->finalize (object);
-}
-
-static guint
-last_output (BenchGraph *graph)
-{
-  guint n;
-  const guint *outputs = bench_graph_get_outputs (graph, &n);
-
-  return outputs[n - 1];
-}
-
-/* Greedy decoding, as the CPU: the argmax of each batch row of [B, 1, V]. */
-static void
-argmax_rows (const float *logits,
-             gint64       batch,
-             gint64       vocab,
-             gint32      *tokens,
-             gint64       token_stride)
-{
-  for (gint64 b = 0; b < batch; b++)
-    {
-      const float *row = logits + b * vocab;
-      gint64 best = 0;
-
-      for (gint64 v = 1; v < vocab; v++)
-        if (row[v] > row[best])
-          best = v;
-      tokens[b * token_stride] = (gint32) best;
-    }
-}
-
-static gboolean
-run_session (BenchOpenclModel  *self,
-             Session           *s,
-             gint64            *first_token_ns,
-             gint64            *device_ns,
-             GError           **error)
-{
-  Device *dev = &self->dev;
-  gint64 t0 = bench_sysinfo_now_ns ();
-  gint64 B = self->batch, G = self->gen_tokens;
-  cl_event first = NULL, last = NULL;
-  const BenchTensor *logits;
-  gboolean ok = FALSE;
-  cl_ulong start = 0, end = 0;
-  cl_int err;
-
-  if (!enqueue (dev, s->main->launches, &first, &last, error))
-    goto out;
-
-  if (self->generates)
-    {
-      if (!enqueue (dev, s->cache_copies, &first, NULL, error))
-        goto out;
-      logits = bench_graph_get_tensor (s->main->graph, last_output (s->main->graph));
-      if (!download (dev, s->main, logits->id, error))
-        goto out;
-      argmax_rows (bench_graph_buffers_get_data (s->main->host, logits->id), B,
-                   logits->shape[logits->n_dims - 1], s->tokens, G);
-      if (first_token_ns != NULL)
-        *first_token_ns = bench_sysinfo_now_ns () - t0;
-
-      for (guint t = 0; t < s->decode->len; t++)
-        {
-          GraphRun *run = g_ptr_array_index (s->decode, t);
-          guint ids = bench_graph_find_tensor (run->graph, "input_ids")->id;
-          gint32 *host_ids = bench_graph_buffers_get_data (run->host, ids);
-
-          for (gint64 b = 0; b < B; b++)
-            host_ids[b] = s->tokens[b * G + t];
-          err = clEnqueueWriteBuffer (dev->queue, run->mem[ids], CL_TRUE,
-                                      run->off[ids] * sizeof (gint32), B * sizeof (gint32),
-                                      host_ids, 0, NULL, NULL);
-          if (err != CL_SUCCESS)
-            {
-              bench_opencl_set_error (error, err, dev->label, "uploading the next token");
-              goto out;
-            }
-          if (!enqueue (dev, run->launches, &first, &last, error))
-            goto out;
-          logits = bench_graph_get_tensor (run->graph, last_output (run->graph));
-          if (!download (dev, run, logits->id, error))
-            goto out;
-          argmax_rows (bench_graph_buffers_get_data (run->host, logits->id), B,
-                       logits->shape[logits->n_dims - 1], s->tokens + t + 1, G);
-        }
-    }
-
-  if ((err = clFinish (dev->queue)) != CL_SUCCESS)
-    {
-      bench_opencl_set_error (error, err, dev->label, "running the model");
-      goto out;
-    }
-
-  /* Device time from the start of the first kernel to the end of the last. */
-  if (device_ns != NULL)
-    {
-      *device_ns = -1;
-      if (first != NULL && last != NULL &&
-          clGetEventProfilingInfo (first, CL_PROFILING_COMMAND_START, sizeof start, &start, NULL) == CL_SUCCESS &&
-          clGetEventProfilingInfo (last, CL_PROFILING_COMMAND_END, sizeof end, &end, NULL) == CL_SUCCESS &&
-          end > start)
-        *device_ns = (gint64) (end - start);
-    }
-  ok = TRUE;
-
-out:
-  g_clear_pointer (&first, clReleaseEvent);
-  g_clear_pointer (&last, clReleaseEvent);
-  return ok;
-}
-
-static gboolean
-bench_opencl_model_run (BenchExecutable  *executable,
-                        BenchIteration   *iteration,
-                        GError          **error)
-{
-  BenchOpenclModel *self = BENCH_OPENCL_MODEL (executable);
-  gint64 first = -1;
-
-  if (!run_session (self, self->session, self->generates ? &first : NULL,
-                    &iteration->device_ns, error))
+  if ((ops = bench_opencl_ops_new (device, device_label, shape, row_group, error)) == NULL ||
+      !bench_opencl_ops_prepare (ops, buffers, error))
     return FALSE;
-  iteration->first_token_ns = first;
-  self->has_run = TRUE;
-  self->dev.profile_runs++;
-  return TRUE;
-}
-
-/* --- building --- */
-
-static BenchGraph *
-build_graph (BenchOpenclModel  *self,
-             gint               n_layers,
-             BenchModelMode     mode,
-             gint               seq_len,
-             gint               past_len,
-             GError           **error)
-{
-  BenchModelOptions opts = self->opts;
-  BenchGraph *graph;
-
-  opts.n_layers = n_layers;
-  opts.mode = mode;
-  opts.seq_len = seq_len;
-  opts.past_len = past_len;
-  graph = bench_model_config_build (&self->model, &opts, error);
-  if (graph != NULL)
-    bench_graph_seal (graph);
-  return graph;
-}
-
-static BenchGraphBuffers *
-new_host_buffers (BenchOpenclModel          *self,
-                  BenchGraph                *graph,
-                  const BenchExternalInput  *external,
-                  guint                      n_external,
-                  GError                   **error)
-{
-  if (self->config->weights == NULL)
-    bench_weights_add_random (self->weights, graph, WEIGHTS_SEED);
-  return bench_graph_buffers_new_external (graph, self->weights, INPUT_SEED,
-                                           external, n_external, error);
-}
-
-static Session *
-session_new (BenchOpenclModel  *self,
-             gint               n_layers,
-             GCancellable      *cancellable,
-             GError           **error)
-{
-  Device *dev = &self->dev;
-  g_autoptr(Session) s = g_new0 (Session, 1);
-  g_autoptr(BenchGraph) graph = NULL;
-  g_autoptr(GPtrArray) decode_graphs = g_ptr_array_new_with_free_func ((GDestroyNotify) bench_graph_unref);
-  BenchGraphBuffers *host;
-  gint64 B = self->batch, G = self->gen_tokens, S = 0, ws, arena_bytes;
-  guint n_out;
-  const guint *outputs;
-
-  s->n_layers = n_layers;
-  graph = build_graph (self, n_layers,
-                       self->generates ? BENCH_MODEL_MODE_PREFILL : BENCH_MODEL_MODE_FORWARD,
-                       self->opts.seq_len, 0, error);
-  if (graph == NULL)
-    return NULL;
-
-  if (self->generates)
-    {
-      outputs = bench_graph_get_outputs (graph, &n_out);
-      g_assert (n_out >= 3 && n_out % 2 == 1);
-      s->n_cache_layers = n_out - 1;
-      s->heads = bench_graph_get_tensor (graph, outputs[0])->shape[1];
-      S = bench_graph_get_tensor (graph, outputs[0])->shape[2];
-      s->head_dim = bench_graph_get_tensor (graph, outputs[0])->shape[3];
-      s->capacity = S + G - 1;
-      s->cache_bytes = (gint64) s->n_cache_layers * B * s->heads * s->capacity * s->head_dim * sizeof (float);
-      s->tokens = g_new0 (gint32, B * G);
-      for (gint64 t = 0; t < G - 1; t++)
-        {
-          BenchGraph *dg;
-
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            return NULL;
-          dg = build_graph (self, n_layers, BENCH_MODEL_MODE_DECODE, self->opts.seq_len, S + t, error);
-          if (dg == NULL)
-            return NULL;
-          g_ptr_array_add (decode_graphs, dg);
-        }
-    }
-
-  /* One arena and one workspace for every graph: they run one after the
-   * other on one in-order queue, and what outlives a graph (the prompt's
-   * K/V, the logits) is copied out before the next starts. */
-  ws = graph_workspace (graph);
-  arena_bytes = bench_graph_get_arena_bytes (graph);
-  for (guint t = 0; t < decode_graphs->len; t++)
-    {
-      ws = MAX (ws, graph_workspace (g_ptr_array_index (decode_graphs, t)));
-      arena_bytes = MAX (arena_bytes, bench_graph_get_arena_bytes (g_ptr_array_index (decode_graphs, t)));
-    }
-  s->workspace = device_buffer (dev, ws * sizeof (float), NULL, "the im2col workspace", error);
-  if (s->workspace == NULL)
-    return NULL;
-  s->arena = device_buffer (dev, arena_bytes, NULL, "the activation arena", error);
-  if (s->arena == NULL)
-    return NULL;
-
-  if ((host = new_host_buffers (self, graph, NULL, 0, error)) == NULL)
-    return NULL;
-  s->main = graph_run_new (dev, graph, host, s->arena, arena_bytes, s->workspace, NULL, 0, error);
-  if (s->main == NULL)
-    {
-      bench_graph_buffers_free (host);
-      return NULL;
-    }
-  s->main->host = host;
-  if (!self->generates)
-    return g_steal_pointer (&s);
-
-  s->cache = device_buffer (dev, s->cache_bytes, NULL, "the KV cache", error);
-  if (s->cache == NULL)
-    return NULL;
-  s->host_cache = g_aligned_alloc0 (s->cache_bytes, 1, 64);
-
-  /* The prompt's K/V of each layer into the cache at position 0. */
-  s->cache_copies = g_array_new (FALSE, TRUE, sizeof (Launch));
-  g_array_set_clear_func (s->cache_copies, launch_clear);
-  outputs = bench_graph_get_outputs (graph, &n_out);
-  for (guint l = 0; l < s->n_cache_layers; l++)
-    {
-      const BenchTensor *t = bench_graph_get_tensor (graph, outputs[l]);
-      Builder b;
-
-      if (!builder_start (&b, dev, "kv_append", error))
-        return NULL;
-      arg_long (&b, t->numel);
-      arg_mem (&b, s->main->mem[t->id]); arg_long (&b, s->main->off[t->id]);
-      arg_int (&b, S); arg_int (&b, s->head_dim);
-      arg_mem (&b, s->cache); arg_long (&b, (gint64) l * B * s->heads * s->capacity * s->head_dim);
-      arg_long (&b, s->capacity * s->head_dim); arg_long (&b, 0);
-      if (!builder_finish (&b, dev, t->numel, s->cache_copies, t->name, error))
-        return NULL;
-      g_array_index (s->cache_copies, Launch, s->cache_copies->len - 1).kind = PROFILE_KV_COPY;
-    }
-
-  s->decode = g_ptr_array_new_with_free_func ((GDestroyNotify) graph_run_free);
-  for (guint t = 0; t < decode_graphs->len; t++)
-    {
-      BenchGraph *dg = g_ptr_array_index (decode_graphs, t);
-      g_autofree BenchExternalInput *hext = g_new0 (BenchExternalInput, s->n_cache_layers);
-      g_autofree ExternalBinding *dext = g_new0 (ExternalBinding, s->n_cache_layers);
-      g_auto(GStrv) names = g_new0 (char *, s->n_cache_layers + 1);
-      GraphRun *run;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-      for (guint l = 0; l < s->n_cache_layers; l++)
-        {
-          gint64 off = (gint64) l * B * s->heads * s->capacity * s->head_dim;
-
-          names[l] = g_strdup_printf ("past_key_values.%u.%s", l / 2, l % 2 == 0 ? "key" : "value");
-          hext[l] = (BenchExternalInput) { names[l], s->host_cache + off, s->capacity };
-          dext[l] = (ExternalBinding) { names[l], s->cache, off, s->capacity * s->head_dim };
-        }
-      if ((host = new_host_buffers (self, dg, hext, s->n_cache_layers, error)) == NULL)
-        return NULL;
-      run = graph_run_new (dev, dg, host, s->arena, arena_bytes, s->workspace,
-                           dext, s->n_cache_layers, error);
-      if (run == NULL)
-        {
-          bench_graph_buffers_free (host);
-          return NULL;
-        }
-      run->host = host;
-      g_ptr_array_add (s->decode, run);
-    }
-  return g_steal_pointer (&s);
-}
-
-/* --- validation (the CPU model executable's policy) --- */
-
-static BenchGraph *
-check_graph (BenchOpenclModel  *self,
-             gint               n_layers,
-             GError           **error)
-{
-  if (!self->generates)
-    return build_graph (self, n_layers, BENCH_MODEL_MODE_FORWARD, self->opts.seq_len, 0, error);
-  return build_graph (self, n_layers, BENCH_MODEL_MODE_FORWARD,
-                      self->seq_len + self->gen_tokens - 1, 0, error);
-}
-
-static void
-compare_rows (const float *ours,
-              const float *ref,
-              gint64       n,
-              double      *max_abs,
-              double      *max_ref)
-{
-  for (gint64 i = 0; i < n; i++)
-    {
-      double d = isfinite (ours[i]) ? fabs ((double) ours[i] - ref[i]) : INFINITY;
-
-      *max_abs = MAX (*max_abs, d);
-      *max_ref = MAX (*max_ref, fabs ((double) ref[i]));
-    }
-}
-
-static gboolean
-validate_generation (BenchOpenclModel       *self,
-                     Session                *s,
-                     BenchValidationReport  *report,
-                     GError                **error)
-{
-  g_autoptr(BenchGraph) fwd = NULL;
-  g_autoptr(BenchGraphBuffers) ref = NULL;
-  gint64 B = self->batch, S = self->seq_len, G = self->gen_tokens, T = S + G - 1;
-  const BenchTensor *prompt, *ids_t, *ref_logits, *logits;
-  const gint32 *prompt_ids;
-  gint32 *ids;
-  gint64 V;
-  double worst = 0;
-
-  if ((fwd = check_graph (self, s->n_layers, error)) == NULL)
-    return FALSE;
-  if (self->config->weights == NULL)
-    bench_weights_add_random (self->weights, fwd, WEIGHTS_SEED);
-  if ((ref = bench_graph_buffers_new (fwd, self->weights, INPUT_SEED, error)) == NULL)
-    return FALSE;
-
-  /* The prompt, then our generated tokens (teacher forcing). */
-  prompt = bench_graph_find_tensor (s->main->graph, "input_ids");
-  prompt_ids = bench_graph_buffers_get_data (s->main->host, prompt->id);
-  ids_t = bench_graph_find_tensor (fwd, "input_ids");
-  ids = bench_graph_buffers_get_data (ref, ids_t->id);
-  for (gint64 b = 0; b < B; b++)
-    {
-      memcpy (ids + b * T, prompt_ids + b * S, S * sizeof (gint32));
-      for (gint64 t = 0; t < G - 1; t++)
-        ids[b * T + S + t] = s->tokens[b * G + t];
-    }
-  if (!bench_graph_execute (fwd, bench_reference_op_table (), ref, error))
-    return FALSE;
-
-  ref_logits = bench_graph_get_tensor (fwd, last_output (fwd));
-  V = ref_logits->shape[ref_logits->n_dims - 1];
-  report->max_abs_error = 0;
-
-  /* Prefill logits against position S - 1, the last decode step's against T - 1. */
-  for (guint step = 0; step < (G > 1 ? 2u : 1u); step++)
-    {
-      GraphRun *run = step == 0 ? s->main : g_ptr_array_index (s->decode, s->decode->len - 1);
-      gint64 pos = step == 0 ? S - 1 : T - 1;
-      double max_abs = 0, max_ref = 0;
-      const float *ours, *theirs;
-
-      logits = bench_graph_get_tensor (run->graph, last_output (run->graph));
-      ours = bench_graph_buffers_get_data (run->host, logits->id);
-      theirs = bench_graph_buffers_get_data (ref, ref_logits->id);
-      for (gint64 b = 0; b < B; b++)
-        compare_rows (ours + b * V, theirs + (b * T + pos) * V, V, &max_abs, &max_ref);
-      report->max_abs_error = MAX (report->max_abs_error, max_abs);
-      worst = MAX (worst, max_abs == 0 ? 0 : max_abs / MAX (max_ref, 1e-30));
-    }
-  report->max_rel_error = worst;
-  report->tolerance = BENCH_MODEL_TOLERANCE;
-  report->validation = worst <= BENCH_MODEL_TOLERANCE ? BENCH_VALIDATION_PASS : BENCH_VALIDATION_FAIL;
-  return TRUE;
-}
-
-static gboolean
-bench_opencl_model_validate (BenchExecutable        *executable,
-                             BenchValidationReport  *report,
-                             GError                **error)
-{
-  BenchOpenclModel *self = BENCH_OPENCL_MODEL (executable);
-  g_autoptr(Session) reduced = NULL;
-  Session *s = self->session;
-
-  if (!self->has_run)
-    return TRUE;
-
-  if (self->validation_depth > 0)
-    {
-      gboolean profile = self->dev.profile;
-      gboolean ok;
-
-      /* The profile covers the benchmark's runs only. */
-      self->dev.profile = FALSE;
-      reduced = session_new (self, self->validation_depth, NULL, error);
-      ok = reduced != NULL && run_session (self, reduced, NULL, NULL, error);
-      self->dev.profile = profile;
-      if (!ok)
-        return FALSE;
-      s = reduced;
-    }
-
-  if (self->generates)
-    return validate_generation (self, s, report, error);
-
-  {
-    g_autoptr(BenchGraphBuffers) ref = NULL;
-    BenchGraphComparison cmp;
-
-    if (!download_outputs (&self->dev, s->main, error))
-      return FALSE;
-    ref = bench_reference_run (s->main->graph, self->weights, INPUT_SEED, error);
-    if (ref == NULL)
-      return FALSE;
-    bench_graph_buffers_compare (s->main->host, ref, BENCH_MODEL_TOLERANCE, &cmp);
-    report->validation = cmp.pass ? BENCH_VALIDATION_PASS : BENCH_VALIDATION_FAIL;
-    report->max_abs_error = cmp.max_abs_error;
-    report->max_rel_error = cmp.max_rel_error;
-    report->tolerance = cmp.tolerance;
-    bench_graph_comparison_clear (&cmp);
-  }
-  return TRUE;
-}
-
-static void
-bench_opencl_model_class_init (BenchOpenclModelClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  BenchExecutableClass *executable_class = BENCH_EXECUTABLE_CLASS (klass);
-
-  object_class->finalize = bench_opencl_model_finalize;
-  executable_class->run = bench_opencl_model_run;
-  executable_class->validate = bench_opencl_model_validate;
-}
-
-static void
-bench_opencl_model_init (BenchOpenclModel *self)
-{
-}
-
-/* --- preparing --- */
-
-static gint
-deepest_stack (const BenchModelConfig *m)
-{
-  gint depth = MAX (m->n_layers, MAX (m->n_decoder_layers, m->v_n_layers));
-
-  if (m->arch == BENCH_MODEL_ARCH_RESNET)
-    for (guint i = 0; i < G_N_ELEMENTS (m->stages); i++)
-      depth = MAX (depth, m->stages[i]);
-  return MAX (depth, 1);
-}
-
-static gboolean
-choose_validation_depth (BenchOpenclModel  *self,
-                         GError           **error)
-{
-  const char *unit;
-  gint depth;
-
-  for (depth = self->full_depth; depth > 1; depth--)
-    {
-      g_autoptr(BenchGraph) g = check_graph (self, depth, error);
-
-      if (g == NULL)
-        return FALSE;
-      if (bench_graph_get_totals (g)->flops <= VALIDATION_FLOP_BUDGET)
-        break;
-    }
-  /* ResNet's depth option caps the blocks of each stage. */
-  unit = self->model.arch == BENCH_MODEL_ARCH_RESNET ? "blocks per stage"
-       : self->full_depth == 1 ? "layer" : "layers";
-  self->validation_depth = depth == self->full_depth ? 0 : depth;
-  if (depth == self->full_depth)
-    self->validation_scope = g_strdup_printf ("all %d %s", self->full_depth, unit);
-  else
-    self->validation_scope = g_strdup_printf ("%d of %d %s", depth, self->full_depth, unit);
-  return TRUE;
-}
-
-static char *
-dup_params_json (BenchOpenclModel *self)
-{
-  g_autofree char *base = bench_config_dup_params_json (self->config);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  JsonObject *object;
-
-  if (!json_parser_load_from_data (parser, base, -1, NULL))
-    return g_steal_pointer (&base);
-  object = json_node_get_object (json_parser_get_root (parser));
-  json_object_set_string_member (object, "validation_scope", self->validation_scope);
-  json_object_set_string_member (object, "model", self->model.name);
-  json_object_set_string_member (object, "weights_source",
-                                 self->config->weights != NULL ? "safetensors" : "random");
-  if (self->generates)
-    json_object_set_int_member (object, "decode_steps", self->gen_tokens - 1);
-  json_generator_set_root (gen, json_parser_get_root (parser));
-  return json_generator_to_data (gen, NULL);
-}
-
-/* The CPU's accounting: graph totals, prefill plus every decode step. */
-static void
-fill_work (BenchOpenclModel *self)
-{
-  BenchWork *work = bench_executable_get_work (BENCH_EXECUTABLE (self));
-  Session *s = self->session;
-  BenchGraph *graph = s->main->graph;
-  BenchGraphTotals sum = *bench_graph_get_totals (graph);
-  gint64 workspace = bench_graph_get_arena_bytes (graph) + bench_graph_get_inputs_bytes (graph);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  for (guint t = 0; s->decode != NULL && t < s->decode->len; t++)
-    {
-      GraphRun *run = g_ptr_array_index (s->decode, t);
-      const BenchGraphTotals *dt = bench_graph_get_totals (run->graph);
-      const BenchTensor *ids = bench_graph_find_tensor (run->graph, "input_ids");
-
-      sum.flops += dt->flops;
-      sum.bytes += dt->bytes;
-      for (guint c = 0; c < BENCH_OP_N_CATEGORIES; c++)
-        sum.category_flops[c] += dt->category_flops[c];
-      workspace += bench_graph_get_arena_bytes (run->graph) + ids->numel * (gint64) sizeof (gint32);
-    }
-  if (s->cache != NULL)
-    workspace += s->cache_bytes;
-
-  work->flops = sum.flops;
-  work->bytes = sum.bytes;
-  work->items = self->batch;
-  if (self->generates)
-    work->tokens = (double) self->batch * self->gen_tokens;
-  else if (self->config->seq_len > 0)
-    work->tokens = (double) self->batch * self->config->seq_len;
-  else
-    work->tokens = NAN;
-  work->weights_bytes = bench_graph_get_weights_bytes (graph);
-  work->workspace_bytes = workspace;
-  /* What was really allocated on the device: weights (linear ones in
-   * their [K, N] layout, tied ones possibly in both), inputs, the KV
-   * cache, one arena shared by the graphs and the im2col workspace. */
-  work->device_memory_bytes = self->dev.allocated;
-
-  json_builder_begin_object (builder);
-  for (guint c = 0; c < BENCH_OP_N_CATEGORIES; c++)
-    {
-      json_builder_set_member_name (builder, bench_op_category_to_string (c));
-      json_builder_add_double_value (builder, sum.category_flops[c]);
-    }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  g_free (work->flops_breakdown_json);
-  work->flops_breakdown_json = json_to_string (root, FALSE);
-  g_free (work->params_json);
-  work->params_json = dup_params_json (self);
-}
-
-static gboolean
-load_model (BenchOpenclModel  *self,
-            GError           **error)
-{
-  const BenchConfig *config = self->config;
-  const BenchModelConfig *preset;
-
-  if (config->model_config != NULL)
-    return bench_hf_config_load (config->model_config, &self->model, error);
-
-  preset = bench_model_zoo_get_config (config->workload);
-  if (preset == NULL)
-    {
-      g_set_error (error, BENCH_ERROR, BENCH_ERROR_UNKNOWN_WORKLOAD,
-                   "Unknown model “%s” for %s", config->workload, self->dev.label);
-      return FALSE;
-    }
-  self->model = *preset;
-  return TRUE;
+  return bench_graph_execute (bench_graph_buffers_get_graph (buffers), &ops->table, buffers, error);
 }
 
 BenchExecutable *
@@ -1800,9 +1437,10 @@ bench_opencl_model_new (cl_device_id        device,
                         GCancellable       *cancellable,
                         GError            **error)
 {
-  g_autoptr(BenchOpenclModel) self = NULL;
-  g_autoptr(BenchGraph) probe = NULL;
+  g_autoptr(BenchOpenclOps) ops = NULL;
+  BenchExecutable *executable;
   const char *precision;
+  gint64 allocated;
 
   g_return_val_if_fail (config != NULL, NULL);
 
@@ -1816,65 +1454,26 @@ bench_opencl_model_new (cl_device_id        device,
       return NULL;
     }
 
-  self = g_object_new (BENCH_TYPE_OPENCL_MODEL, NULL);
-  self->config = bench_config_copy (config);
-  if (!device_init (&self->dev, device, device_label, NULL, 0, error))
+  if ((ops = bench_opencl_ops_new (device, device_label, NULL, 0, error)) == NULL)
     return NULL;
-  if (!load_model (self, error))
-    return NULL;
+  /* The executable owns the ops from here on, failure included; the
+   * allocation is only read back after success. */
+  {
+    BenchOpenclOps *weak = ops;
 
-  self->generates = self->model.arch == BENCH_MODEL_ARCH_GPT2 || self->model.arch == BENCH_MODEL_ARCH_OPT;
-  self->batch = config->batch_size > 0 ? config->batch_size : 1;
-  self->seq_len = config->seq_len > 0 ? config->seq_len : self->model.default_seq_len;
-  self->gen_tokens = config->gen_tokens > 0 ? config->gen_tokens : 1;
-  self->opts.batch = self->batch;
-  self->opts.seq_len = config->seq_len > 0 ? config->seq_len : 0;
-  self->opts.n_layers = config->n_layers;
-  self->opts.input_size = config->input_size;
-  self->full_depth = deepest_stack (&self->model);
-  if (config->n_layers > 0)
-    self->full_depth = MIN (self->full_depth, config->n_layers);
-
-  if (self->generates && self->gen_tokens > 1 &&
-      self->model.max_positions > 0 && self->seq_len + self->gen_tokens - 1 > self->model.max_positions)
-    {
-      g_set_error (error, BENCH_ERROR, BENCH_ERROR_INVALID_ARGUMENT,
-                   "%s: a prompt of %d tokens and %d generated tokens exceed its %d positions; "
-                   "use a shorter --seq-lens or fewer --gen-tokens",
-                   config->workload, self->seq_len, self->gen_tokens, self->model.max_positions);
+    executable = bench_model_executable_new (config, device_label, &weak->table,
+                                             bench_opencl_ops_prepare, g_steal_pointer (&ops),
+                                             (GDestroyNotify) bench_opencl_ops_free,
+                                             cancellable, error);
+    if (executable == NULL)
       return NULL;
-    }
-
-  /* The full model's weights, so that a reduced-depth validation uses the
-   * same values for the layers it keeps. */
-  probe = build_graph (self, config->n_layers,
-                       self->generates ? BENCH_MODEL_MODE_PREFILL : BENCH_MODEL_MODE_FORWARD,
-                       self->opts.seq_len, 0, error);
-  if (probe == NULL)
-    return NULL;
-  if (config->weights != NULL)
-    self->weights = bench_safetensors_load (config->weights, probe, error);
-  else
-    self->weights = bench_weights_new_random (probe, WEIGHTS_SEED);
-  if (self->weights == NULL)
-    return NULL;
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  if (!choose_validation_depth (self, error))
-    return NULL;
-
-  self->session = session_new (self, config->n_layers, cancellable, error);
-  if (self->session == NULL)
-    return NULL;
-
-  fill_work (self);
-  return BENCH_EXECUTABLE (g_steal_pointer (&self));
-}
-
-const char *
-bench_opencl_model_get_validation_scope (BenchOpenclModel *self)
-{
-  g_return_val_if_fail (BENCH_IS_OPENCL_MODEL (self), NULL);
-  return self->validation_scope;
+    allocated = weak->dev.allocated;
+  }
+  bench_model_executable_set_device_time_func (BENCH_MODEL_EXECUTABLE (executable),
+                                               bench_opencl_ops_get_last_device_ns);
+  /* What was really allocated on the device: weights (linear ones in their
+   * [K, N] layout, tied ones possibly in both), inputs, the KV caches, one
+   * arena shared by the graphs and the im2col workspace. */
+  bench_executable_get_work (executable)->device_memory_bytes = allocated;
+  return executable;
 }

@@ -3,10 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A model of the catalog (or a Hugging Face config.json) run on an OpenCL
- * device: every op of the graph is a kernel of kernels/ops.cl, enqueued in
- * order with one wait per iteration. Same semantics as the CPU's
- * BenchModelExecutable (accounting, generation loop, validation policy and
- * tolerance), so that results compare across backends.
+ * device: the shared BenchModelExecutable (accounting, generation loop,
+ * validation policy and tolerance, as on the CPU and Vulkan backends) with
+ * an op table whose graphs run as the kernels of kernels/ops.cl, enqueued
+ * in order with one wait per graph.
  */
 #pragma once
 
@@ -17,12 +17,10 @@
 
 G_BEGIN_DECLS
 
-#define BENCH_TYPE_OPENCL_MODEL (bench_opencl_model_get_type ())
-
-G_DECLARE_FINAL_TYPE (BenchOpenclModel, bench_opencl_model, BENCH, OPENCL_MODEL, BenchExecutable)
-
 /* The model named by @config (workload or model_config) in fp32 on @device:
- * weights uploaded, inputs uploaded, kernels created with their arguments. */
+ * weights, inputs and KV caches on the device, kernels created with their
+ * arguments. Results carry the device time of each iteration's graphs from
+ * profiling events. */
 BenchExecutable *bench_opencl_model_new        (cl_device_id        device,
                                                 const char         *device_label,
                                                 const BenchConfig  *config,
@@ -43,8 +41,5 @@ gboolean         bench_opencl_run_graph        (cl_device_id                 dev
                                                 guint                        row_group,
                                                 BenchGraphBuffers           *buffers,
                                                 GError                     **error);
-
-/* The layers validate() checks, e.g. "all 12 layers" or "2 of 12 layers". */
-const char      *bench_opencl_model_get_validation_scope (BenchOpenclModel *self);
 
 G_END_DECLS
