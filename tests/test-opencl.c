@@ -216,6 +216,7 @@ test_gemm_shapes (void)
 {
   static const BenchOpenclGemmShape shapes[] = {
     { BENCH_OPENCL_GEMM_TILED, 64, 64, 16, 4, 4, 0 },
+    { BENCH_OPENCL_GEMM_TILED, 64, 64, 16, 8, 8, 0 },   /* GPUs, large matrices */
     { BENCH_OPENCL_GEMM_TILED, 32, 32, 8, 4, 8, 0 },
     { BENCH_OPENCL_GEMM_PACKED, 24, 32, 16, 6, 0, 2 },
     { BENCH_OPENCL_GEMM_NAIVE, 0, 0, 0, 0, 0, 0 },
