@@ -183,6 +183,23 @@ test_op_linear (void)
     out (g, bench_graph_linear (g, "y1", x1, w, -1, TRUE));
     check_graph (g, NULL);
   }
+  {
+    /* The GPUs' decode-step form (a work-group per output), forced here:
+     * K past and not a multiple of the 64 work-items, both weight layouts. */
+    g_autoptr(BenchGraph) g = bench_graph_new ("linear-gemv-group");
+    guint x1 = input (g, "x1", 2, SHAPE (1, 77));
+    guint x2 = input (g, "x2", 2, SHAPE (2, 77));
+    guint w = weight (g, "w", 2, SHAPE (61, 77));
+    guint wt = weight (g, "wt", 2, SHAPE (77, 61));
+    guint b = weight (g, "b", 1, SHAPE (61));
+
+    g_setenv ("BENCHTOP_OPENCL_GEMV", "group", TRUE);
+    out (g, bench_graph_linear (g, "y1", x1, w, b, FALSE));
+    out (g, bench_graph_linear (g, "y2", x2, w, b, FALSE));
+    out (g, bench_graph_linear (g, "y1t", x1, wt, -1, TRUE));
+    check_graph (g, NULL);
+    g_unsetenv ("BENCHTOP_OPENCL_GEMV");
+  }
 }
 
 static void

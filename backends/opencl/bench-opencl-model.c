@@ -50,6 +50,8 @@
 /* At most this many rows run gemm_small (ops.cl), which reads the weight
  * once per row. */
 #define GEMV_M_MAX   2
+/* ops.cl's GEMV_GROUP_MAX: work-items per output in gemm_gemv_group. */
+#define GEMV_GROUP_MAX 64
 /* How a graph reads a weight (bench_opencl_ops_prepare()). */
 #define USE_ORIGINAL   1
 #define USE_TRANSPOSED 2
@@ -71,6 +73,7 @@ typedef struct
   BenchOpenclGemmShape  shape_small;
   size_t                group;
   size_t                row_group; /* work-items per row of norms and softmax */
+  size_t                gemv_group; /* work-items per output of a decode-step linear (1: gemm_small) */
   gint64                allocated; /* bytes of every buffer created */
   /* BENCHTOP_PROFILE_OPS=1: device time per op kind, printed at the end
    * (each launch then waits for its own event: slower, for tuning only). */
@@ -258,6 +261,15 @@ device_init (Device                      *dev,
   while (dev->row_group * 2 <= MIN (row_group, MIN (max_group, ROW_GROUP_MAX)))
     dev->row_group *= 2;
 
+  /* Decode-step linears: a work-group per output on GPUs, a work-item per
+   * output on CPUs. BENCHTOP_OPENCL_GEMV=group|item overrides (tests run
+   * the GPU form on PoCL with it). */
+  dev->gemv_group = 1;
+  if (g_strcmp0 (g_getenv ("BENCHTOP_OPENCL_GEMV"), "group") == 0 ||
+      (!(type & CL_DEVICE_TYPE_CPU) && g_strcmp0 (g_getenv ("BENCHTOP_OPENCL_GEMV"), "item") != 0))
+    while (dev->gemv_group * 2 <= MIN (max_group, GEMV_GROUP_MAX))
+      dev->gemv_group *= 2;
+
   /* The GEMM of every linear, matmul and convolution: the backend's tuned
    * tile for this device, with strided operands. */
   if (shape != NULL)
@@ -421,9 +433,9 @@ add_gemm (Device       *dev,
   gboolean gemv = g->M <= GEMV_M_MAX;
   gboolean small = !gemv && dev->program_small != NULL && g->M <= SMALL_M_MAX;
   const BenchOpenclGemmShape *s = small ? &dev->shape_small : &dev->shape;
+  const char *kernel = !gemv ? "gemm_ex" : dev->gemv_group > 1 ? "gemm_gemv_group" : "gemm_small";
 
-  if (!builder_start_from (&b, dev, small ? dev->program_small : dev->program,
-                           gemv ? "gemm_small" : "gemm_ex", error))
+  if (!builder_start_from (&b, dev, small ? dev->program_small : dev->program, kernel, error))
     return FALSE;
   arg_int (&b, g->M); arg_int (&b, g->N); arg_int (&b, g->K);
   arg_mem (&b, g->a); arg_long (&b, g->a_off); arg_long (&b, g->a_bs);
@@ -435,7 +447,14 @@ add_gemm (Device       *dev,
   arg_int (&b, g->bias_mode); arg_float (&b, g->alpha);
 
   b.l.dim = 3;
-  if (gemv)
+  if (gemv && dev->gemv_group > 1)
+    {
+      b.l.local[0] = dev->gemv_group;
+      b.l.local[1] = b.l.local[2] = 1;
+      b.l.global[0] = g->N * dev->gemv_group;
+      b.l.global[1] = g->M;
+    }
+  else if (gemv)
     {
       b.l.local[0] = dev->group;
       b.l.local[1] = b.l.local[2] = 1;

@@ -273,6 +273,43 @@ gemm_small (GEMM_EX_ARGS)
   GEMM_EX_STORE (m, n, acc);
 }
 
+/* The same product for GPUs: a work-group per output element, whose
+ * work-items stride over K (neighbours read neighbouring weights of a
+ * [N, K] weight's row, coalesced) and sum in local memory. One work-item
+ * per output, as above, leaves each a K-long chain of dependent loads and
+ * a weight row to itself. Range: (N * group, M, batch), local (group, 1,
+ * 1), the group a power of two of at most GEMV_GROUP_MAX. */
+#define GEMV_GROUP_MAX 64
+
+__kernel void
+gemm_gemv_group (GEMM_EX_ARGS)
+{
+  __local float part[GEMV_GROUP_MAX];
+  const int n = get_group_id (0);
+  const int m = get_global_id (1);
+  const int l = get_local_id (0);
+  const int group = get_local_size (0);
+  __global const float *a;
+  __global const float *b;
+  float acc = 0.0f;
+
+  GEMM_EX_SETUP;
+  a = A + m * a_rs;
+  b = B + n * b_cs;
+  for (int k = l; k < K; k += group)
+    acc = fma (a[k * a_cs], b[k * b_rs], acc);
+  part[l] = acc;
+  barrier (CLK_LOCAL_MEM_FENCE);
+  for (int s = group / 2; s > 0; s >>= 1)
+    {
+      if (l < s)
+        part[l] += part[l + s];
+      barrier (CLK_LOCAL_MEM_FENCE);
+    }
+  if (l == 0 && n < N)
+    GEMM_EX_STORE (m, n, part[0]);
+}
+
 /* dispatch-latency: nothing to do. */
 __kernel void
 empty (void)
