@@ -21,6 +21,7 @@
 #include "bench.h"
 #include "bench-chart.h"
 #include "bench-chart-data.h"
+#include "bench-chart-private.h"
 
 #define GOLDEN_W 640
 #define GOLDEN_H 400
@@ -507,6 +508,36 @@ assert_ticks_sane (const BenchChartTicks *t,
       if (i > 0)
         g_assert_cmpfloat (t->values[i], >, t->values[i - 1]);
     }
+}
+
+/* An axis that counts (the run view's iterations): three points get the
+ * ticks 1, 2, 3, not 1.5 and 2.5; without the flag they would. */
+static void
+test_ticks_integer (void)
+{
+  g_autoptr(BenchChart) chart = bench_chart_new (BENCH_CHART_KIND_LINE);
+  g_autoptr(BenchChartSeries) s = bench_chart_series_new ("latency", "cpu");
+  BenchChartTicks t;
+  gboolean fraction = FALSE;
+
+  bench_chart_series_add (s, 1, 24.5);
+  bench_chart_series_add (s, 2, 24.2);
+  bench_chart_series_add (s, 3, 31.8);
+  bench_chart_add_series (chart, g_steal_pointer (&s));
+
+  g_assert_true (bench_chart_get_x_ticks (chart, 800, 300, &t));
+  for (guint i = 0; i < t.n; i++)
+    fraction |= t.values[i] != floor (t.values[i]);
+  g_assert_true (fraction);
+
+  bench_chart_set_x_integer (chart, TRUE);
+  g_assert_true (bench_chart_get_x_ticks (chart, 800, 300, &t));
+  g_assert_cmpfloat (t.step, ==, 1.0);
+  g_assert_cmpuint (t.n, >=, 3);
+  for (guint i = 0; i < t.n; i++)
+    g_assert_cmpfloat (t.values[i], ==, floor (t.values[i]));
+  g_assert_cmpfloat (t.min, <=, 1.0);
+  g_assert_cmpfloat (t.max, >=, 3.0);
 }
 
 static void
@@ -1382,6 +1413,7 @@ main (int   argc,
 
   g_test_add_func ("/chart/time-display-unit", test_time_display_unit);
   g_test_add_func ("/chart/ticks/linear", test_ticks_linear);
+  g_test_add_func ("/chart/ticks/integer", test_ticks_integer);
   g_test_add_func ("/chart/ticks/log", test_ticks_log);
   g_test_add_func ("/chart/ticks/time", test_ticks_time);
   g_test_add_func ("/chart/format", test_format);

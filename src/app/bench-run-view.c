@@ -1027,6 +1027,7 @@ bench_run_view_start (BenchRunView *self)
   self->live = bench_chart_new (BENCH_CHART_KIND_LINE);
   bench_chart_set_title (self->live, _("Latency of each iteration"));
   bench_chart_set_x_axis (self->live, _("Iteration"), NULL);
+  bench_chart_set_x_integer (self->live, TRUE);
   bench_chart_set_y_axis (self->live, _("Latency"), "ms");
   bench_chart_set_empty_message (self->live, _("Waiting for the first measured iteration…"));
   bench_chart_widget_set_chart (self->live_chart, self->live);

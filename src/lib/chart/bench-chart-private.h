@@ -7,6 +7,7 @@
 #include <pango/pangocairo.h>
 
 #include "bench-chart.h"
+#include "bench-chart-scale.h"
 
 G_BEGIN_DECLS
 
@@ -54,6 +55,7 @@ struct _BenchChart
   guint             log_x : 1;
   guint             log_y : 1;
   guint             x_time : 1;
+  guint             x_integer : 1;
   guint             show_legend : 1;
   guint             show_pareto : 1;
   BenchChartBetter  pareto_x;
@@ -84,6 +86,10 @@ bench_chart_series_y (const BenchChartSeries *s,
 }
 
 void      bench_chart_invalidate        (BenchChart *self);
+gboolean  bench_chart_get_x_ticks       (BenchChart      *self,
+                                         double           width,
+                                         double           height,
+                                         BenchChartTicks *ticks);
 void      bench_chart_layout_free       (BenchChartLayout *layout);
 
 G_END_DECLS

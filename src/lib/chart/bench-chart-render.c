@@ -62,6 +62,7 @@ typedef struct
 {
   gboolean         log;
   gboolean         time;
+  gboolean         integer;   /* linear ticks on whole numbers only */
   gboolean         category;
   double           min, max;    /* domain */
   double           lmin, lmax;  /* log10 of the domain on log axes */
@@ -359,6 +360,18 @@ axis_set_range (BenchChart *self,
     ok = bench_chart_ticks_log (&a->ticks, lo, hi, target);
   else
     ok = bench_chart_ticks_linear (&a->ticks, lo, hi, target);
+
+  /* Counts: a step below 1 would label fractions of an iteration. */
+  if (ok && a->integer && !a->time && !a->log && a->ticks.step < 1.0 &&
+      ceil (hi) - floor (lo) < BENCH_CHART_MAX_TICKS)
+    {
+      a->ticks.min = floor (lo);
+      a->ticks.max = MAX (ceil (hi), a->ticks.min + 1);
+      a->ticks.step = 1.0;
+      a->ticks.n = 0;
+      for (double v = a->ticks.min; v <= a->ticks.max + 0.5; v += 1.0)
+        a->ticks.values[a->ticks.n++] = v;
+    }
 
   if (!ok)
     {
@@ -927,6 +940,7 @@ layout_cartesian (BenchChart       *self,
   L->x.category = category;
   L->x.log = !category && (self->log_x || roofline);
   L->x.time = !category && !L->x.log && self->x_time && self->kind == BENCH_CHART_KIND_LINE;
+  L->x.integer = !category && self->x_integer;
   L->y.log = self->log_y || roofline;
 
   y_range (self, L, L->y.log, &yr);
@@ -2787,6 +2801,24 @@ build_grid (BenchChart       *self,
  *
  * Returns: %TRUE if something was hit
  */
+/* The x axis ticks of the layout at this size (tests). */
+gboolean
+bench_chart_get_x_ticks (BenchChart      *self,
+                         double           width,
+                         double           height,
+                         BenchChartTicks *ticks)
+{
+  BenchChartLayout *L;
+
+  g_return_val_if_fail (BENCH_IS_CHART (self), FALSE);
+
+  L = ensure_layout (self, width, height);
+  if (L->empty || !L->cartesian)
+    return FALSE;
+  *ticks = L->x.ticks;
+  return TRUE;
+}
+
 gboolean
 bench_chart_hit_test (BenchChart    *self,
                       double         width,

@@ -483,6 +483,22 @@ bench_chart_set_x_time (BenchChart *self,
   bench_chart_invalidate (self);
 }
 
+/**
+ * bench_chart_set_x_integer:
+ *
+ * Linear x axes count things (iterations, batch sizes): ticks fall on
+ * whole numbers, never "1.5".
+ */
+void
+bench_chart_set_x_integer (BenchChart *self,
+                           gboolean    x_is_integer)
+{
+  g_return_if_fail (BENCH_IS_CHART (self));
+
+  self->x_integer = !!x_is_integer;
+  bench_chart_invalidate (self);
+}
+
 guint
 bench_chart_add_category (BenchChart *self,
                           const char *name)
@@ -804,6 +820,7 @@ bench_chart_copy_without_series (BenchChart *self)
   copy->log_x = self->log_x;
   copy->log_y = self->log_y;
   copy->x_time = self->x_time;
+  copy->x_integer = self->x_integer;
   copy->show_legend = self->show_legend;
   copy->show_pareto = self->show_pareto;
   copy->pareto_x = self->pareto_x;

@@ -128,6 +128,8 @@ const char      *bench_chart_get_x_unit       (BenchChart      *self);
 const char      *bench_chart_get_y_unit       (BenchChart      *self);
 void             bench_chart_set_x_time       (BenchChart      *self,
                                                gboolean         x_is_time);
+void             bench_chart_set_x_integer    (BenchChart      *self,
+                                               gboolean         x_is_integer);
 
 guint            bench_chart_add_category     (BenchChart      *self,
                                                const char      *name);
