@@ -1317,6 +1317,43 @@ test_adapter_kinds (void)
   remove_dir (dir);
 }
 
+/* One GPU through two backends has one name and two fingerprints: a bar
+ * chart by device must keep two series, labelled apart; a device whose
+ * name is its own keeps its plain name. */
+static void
+test_adapter_same_name (void)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  BenchChartSpec spec = { .kind = BENCH_CHART_KIND_BAR, .group_by = "device" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BenchChart) chart = NULL;
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  static const struct { const char *id, *name, *fp; double ms; } devs[] = {
+    { "opencl:0", "NVIDIA H100 80GB HBM3", "98b62d11626d9db3", 12.6 },
+    { "vulkan:0", "NVIDIA H100 80GB HBM3", "5c0ffee5c0ffee55", 10.2 },
+    { "cpu", "Intel(R) Xeon(R) Processor", "0ad44d9b178efa4c", 95.0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (devs); i++)
+    {
+      BenchResult *r = make_result ("cccccccc-3333", 0, "bert-base-uncased", devs[i].name,
+                                    devs[i].fp, 1, devs[i].ms);
+
+      g_free (r->device_id);
+      r->device_id = g_strdup (devs[i].id);
+      g_ptr_array_add (results, r);
+    }
+
+  chart = bench_chart_new_from_results (&spec, results, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bench_chart_get_n_series (chart), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_hash_table_add (names, (gpointer) bench_chart_series_get_name (bench_chart_get_series (chart, i)));
+  g_assert_true (g_hash_table_contains (names, "NVIDIA H100 80GB HBM3 (opencl:0)"));
+  g_assert_true (g_hash_table_contains (names, "NVIDIA H100 80GB HBM3 (vulkan:0)"));
+  g_assert_true (g_hash_table_contains (names, "Intel(R) Xeon(R) Processor"));
+}
+
 static void
 test_adapter_errors (void)
 {
@@ -1434,6 +1471,7 @@ main (int   argc,
   g_test_add_func ("/chart/hit-test", test_hit_test);
   g_test_add_func ("/chart/large", test_large);
   g_test_add_func ("/chart/adapter/kinds", test_adapter_kinds);
+  g_test_add_func ("/chart/adapter/same-name", test_adapter_same_name);
   g_test_add_func ("/chart/adapter/errors", test_adapter_errors);
   g_test_add_func ("/chart/adapter/csv", test_adapter_csv);
 

@@ -297,12 +297,88 @@ bench_chart_spec_validate (const BenchChartSpec  *spec,
 /* ------------------------------------------------------------------ */
 /* fields                                                             */
 
+/* The device labels of the chart being built (see device_labels_new()):
+ * one table per thread, set for the duration of
+ * bench_chart_new_from_results(). */
+static GPrivate device_labels = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
+
+static const char *
+device_key (BenchResult *r)
+{
+  return r->device_fingerprint ? r->device_fingerprint : r->device_id ? r->device_id : "?";
+}
+
+static const char *
+device_name (BenchResult *r)
+{
+  return r->device_name ? r->device_name : r->device_id ? r->device_id : "?";
+}
+
+/* A label per device (by fingerprint): its name, unless another device
+ * of these results has the same name (one GPU through OpenCL and Vulkan,
+ * two identical cards, one CPU model on two hosts); then the name and
+ * the device id, and the fingerprint's start where the ids agree too.
+ * Grouping by label then keeps different devices apart. */
+static GHashTable *
+device_labels_new (GPtrArray *results)
+{
+  g_autoptr(GHashTable) keys_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                              (GDestroyNotify) g_hash_table_unref);
+  g_autoptr(GHashTable) ids_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                             (GDestroyNotify) g_hash_table_unref);
+  GHashTable *labels = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      BenchResult *r = g_ptr_array_index (results, i);
+      const char *name = device_name (r);
+      GHashTable *keys = g_hash_table_lookup (keys_by_name, name);
+      GHashTable *ids = g_hash_table_lookup (ids_by_name, name);
+
+      if (keys == NULL)
+        {
+          keys = g_hash_table_new (g_str_hash, g_str_equal);
+          ids = g_hash_table_new (g_str_hash, g_str_equal);
+          g_hash_table_insert (keys_by_name, (gpointer) name, keys);
+          g_hash_table_insert (ids_by_name, (gpointer) name, ids);
+        }
+      g_hash_table_add (keys, (gpointer) device_key (r));
+      g_hash_table_add (ids, r->device_id ? r->device_id : (char *) "?");
+    }
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      BenchResult *r = g_ptr_array_index (results, i);
+      const char *name = device_name (r);
+      const char *key = device_key (r);
+      guint n_keys = g_hash_table_size (g_hash_table_lookup (keys_by_name, name));
+      guint n_ids = g_hash_table_size (g_hash_table_lookup (ids_by_name, name));
+      char *label;
+
+      if (g_hash_table_contains (labels, key))
+        continue;
+      if (n_keys <= 1)
+        label = g_strdup (name);
+      else if (n_ids == n_keys && r->device_id != NULL)
+        label = g_strdup_printf ("%s (%s)", name, r->device_id);
+      else
+        label = g_strdup_printf ("%s (%s, %.6s)", name, r->device_id ? r->device_id : "?", key);
+      g_hash_table_insert (labels, (gpointer) key, label);
+    }
+  return labels;
+}
+
 static char *
 field_string (const char  *field,
               BenchResult *r)
 {
   if (g_str_equal (field, "device"))
-    return g_strdup (r->device_name ? r->device_name : r->device_id ? r->device_id : "?");
+    {
+      GHashTable *labels = g_private_get (&device_labels);
+      const char *label = labels ? g_hash_table_lookup (labels, device_key (r)) : NULL;
+
+      return g_strdup (label ? label : device_name (r));
+    }
   if (g_str_equal (field, "model"))
     return g_strdup (r->workload ? r->workload : "?");
   if (g_str_equal (field, "precision"))
@@ -1114,24 +1190,11 @@ build_roofline (BenchChart *chart,
     }
 }
 
-/**
- * bench_chart_new_from_results:
- * @spec: what to chart
- * @results: (element-type BenchResult): the selected results, oldest run
- *   first, as bench_store_query_results() returns them (with samples for
- *   box plots)
- * @devices: (nullable) (element-type BenchDevice): the stored devices, for
- *   roofline ceilings
- *
- * Returns: (transfer full): the chart (in its "no data" state when
- *   @results is empty), or %NULL with @error set for an unknown metric or
- *   field
- */
-BenchChart *
-bench_chart_new_from_results (const BenchChartSpec  *spec,
-                              GPtrArray             *results,
-                              GPtrArray             *devices,
-                              GError               **error)
+static BenchChart *
+new_from_results (const BenchChartSpec  *spec,
+                  GPtrArray             *results,
+                  GPtrArray             *devices,
+                  GError               **error)
 {
   g_autoptr(BenchChart) chart = NULL;
   const char *metric, *x, *group;
@@ -1255,6 +1318,37 @@ bench_chart_new_from_results (const BenchChartSpec  *spec,
 
   bench_chart_set_title (chart, title);
   return g_steal_pointer (&chart);
+}
+
+/**
+ * bench_chart_new_from_results:
+ * @spec: what to chart
+ * @results: (element-type BenchResult): the selected results, oldest run
+ *   first, as bench_store_query_results() returns them (with samples for
+ *   box plots)
+ * @devices: (nullable) (element-type BenchDevice): the stored devices, for
+ *   roofline ceilings
+ *
+ * Returns: (transfer full): the chart (in its "no data" state when
+ *   @results is empty), or %NULL with @error set for an unknown metric or
+ *   field
+ */
+BenchChart *
+bench_chart_new_from_results (const BenchChartSpec  *spec,
+                              GPtrArray             *results,
+                              GPtrArray             *devices,
+                              GError               **error)
+{
+  BenchChart *chart;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (results != NULL, NULL);
+
+  /* The results' objects must outlive the table: its keys are theirs. */
+  g_private_replace (&device_labels, device_labels_new (results));
+  chart = new_from_results (spec, results, devices, error);
+  g_private_replace (&device_labels, NULL);
+  return chart;
 }
 
 /* ------------------------------------------------------------------ */
