@@ -26,31 +26,9 @@
 #include "bench-cpu-backend.h"
 #include "bench-cpu-executable.h"
 #include "bench-cpu-kernels.h"
+#include "bench-harness-util.h"
 
 #define TARGET_RATIO 0.95
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (GArray *values)
-{
-  guint n = values->len;
-
-  g_array_sort (values, compare_doubles);
-  if (n == 0)
-    return NAN;
-  if (n % 2 == 1)
-    return g_array_index (values, double, n / 2);
-  return 0.5 * (g_array_index (values, double, n / 2 - 1) +
-                g_array_index (values, double, n / 2));
-}
 
 static double
 max_of (GArray *values)
@@ -129,7 +107,6 @@ main (int   argc,
     { "onednn-only", 0, 0, G_OPTION_ARG_NONE, &onednn_only, "Time dnnl_sgemm alone and print its median", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("- Benchtop gemm vs oneDNN dnnl_sgemm");
   g_autoptr(GError) error = NULL;
   g_autoptr(BenchBackend) backend = NULL;
   g_autoptr(GPtrArray) devices = NULL;
@@ -148,12 +125,8 @@ main (int   argc,
   gsize elements;
   int status = EXIT_SUCCESS;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("%s\n", error->message);
-      return EXIT_FAILURE;
-    }
+  if (!bench_harness_parse_options ("- Benchtop gemm vs oneDNN dnnl_sgemm", entries, &argc, &argv))
+    return EXIT_FAILURE;
   if (size < 1 || iterations < 1 || rounds < 1)
     {
       g_printerr ("--size, --iterations and --rounds must be positive\n");
@@ -224,7 +197,7 @@ main (int   argc,
           g_array_append_val (run_ours ? ours : peer_rates, rate);
         }
 
-  peer_median = median (peer_rates);
+  peer_median = bench_harness_median (peer_rates);
   if (onednn_only)
     {
       g_print ("onednn_sgemm_gflops %.3f\n", peer_median);
@@ -237,7 +210,7 @@ main (int   argc,
       return EXIT_FAILURE;
     }
 
-  ours_median = median (ours);
+  ours_median = bench_harness_median (ours);
   ratio = ours_median / peer_median;
   g_print ("SGEMM %" G_GINT64_FORMAT "^3, fp32, %d OpenMP threads, oneDNN %d.%d.%d, "
            "%d rounds x %d calls per side\n",

@@ -102,13 +102,64 @@ results_table (BenchWindow *window)
   return g_ptr_array_index (views, 0);
 }
 
+/* The Run page's live chart. */
+static GtkWidget *
+live_chart (BenchRunView *view)
+{
+  g_autoptr(GPtrArray) charts = g_ptr_array_new ();
+
+  collect_widgets (GTK_WIDGET (view), BENCH_TYPE_CHART_WIDGET, charts);
+  g_assert_cmpuint (charts->len, ==, 1);
+  return g_ptr_array_index (charts, 0);
+}
+
+/* A window on the history at @path, on its Run page, shown and idle;
+ * close_window() undoes it. */
+static BenchWindow *
+open_window (const char    *path,
+             BenchRunView **view)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  BenchWindow *window;
+
+  g_setenv ("BENCHTOP_DB", path, TRUE);
+  g_settings_set_string (settings, "last-view", "run");
+  window = g_object_ref (bench_window_new (NULL));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_idle (window);
+  *view = bench_window_get_run_view (window);
+  return window;
+}
+
+static void
+close_window (BenchWindow *window,
+              const char  *dir)
+{
+  close_and_check_finalized (window);
+  g_unsetenv ("BENCHTOP_DB");
+  remove_tmp_dir (dir);
+}
+
+/* @workloads, each with a 64^3 GEMM, one warm-up and at least three
+ * iterations and @min_time seconds: a run of @min_time at most. */
+static void
+set_small_run (BenchRunView       *view,
+               const char * const *workloads,
+               const char         *min_time)
+{
+  pick_workloads (GTK_WIDGET (view), workloads);
+  set_spin (GTK_WIDGET (view), "gemm-size", "64");
+  set_spin (GTK_WIDGET (view), "iterations", "3");
+  set_spin (GTK_WIDGET (view), "warmup", "1");
+  set_spin (GTK_WIDGET (view), "min-time", min_time);
+}
+
 static void
 test_run_tiny_gemm (void)
 {
   static const char *gemm[] = { "gemm", NULL };
   g_autofree char *dir = make_tmp_dir ();
   g_autofree char *path = g_build_filename (dir, "history.db", NULL);
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(BenchStore) store = NULL;
   g_autoptr(BenchRun) stored = NULL;
   g_autoptr(GPtrArray) runs = NULL;
@@ -118,18 +169,9 @@ test_run_tiny_gemm (void)
   BenchRunView *view;
   GtkColumnView *table;
 
-  g_setenv ("BENCHTOP_DB", path, TRUE);
-  g_settings_set_string (settings, "last-view", "run");
-  window = g_object_ref (bench_window_new (NULL));
-  gtk_window_present (GTK_WINDOW (window));
-  wait_until_idle (window);
-  view = bench_window_get_run_view (window);
+  window = open_window (path, &view);
 
-  pick_workloads (GTK_WIDGET (view), gemm);
-  set_spin (GTK_WIDGET (view), "gemm-size", "64");
-  set_spin (GTK_WIDGET (view), "iterations", "3");
-  set_spin (GTK_WIDGET (view), "warmup", "1");
-  set_spin (GTK_WIDGET (view), "min-time", "0.01");
+  set_small_run (view, gemm, "0.01");
 
   /* Ctrl+R's action. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
@@ -163,9 +205,7 @@ test_run_tiny_gemm (void)
   switch_view (window, "history");
   g_assert_cmpuint (g_list_model_get_n_items (bench_history_view_get_runs (bench_window_get_history_view (window))), ==, 1);
 
-  close_and_check_finalized (window);
-  g_unsetenv ("BENCHTOP_DB");
-  remove_tmp_dir (dir);
+  close_window (window, dir);
 }
 
 static AdwMessageDialog *
@@ -189,39 +229,21 @@ test_run_close_cancels (void)
   static const char *gemm[] = { "gemm", NULL };
   g_autofree char *dir = make_tmp_dir ();
   g_autofree char *path = g_build_filename (dir, "history.db", NULL);
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(BenchStore) store = NULL;
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(GError) error = NULL;
   AdwMessageDialog *dialog;
   BenchWindow *window;
   BenchRunView *view;
-  GtkWidget *live;
 
-  g_setenv ("BENCHTOP_DB", path, TRUE);
-  g_settings_set_string (settings, "last-view", "run");
-  window = g_object_ref (bench_window_new (NULL));
-  gtk_window_present (GTK_WINDOW (window));
-  wait_until_idle (window);
-  view = bench_window_get_run_view (window);
+  window = open_window (path, &view);
 
   /* Long enough to be closed in the middle: 60 s minimum time. */
-  pick_workloads (GTK_WIDGET (view), gemm);
-  set_spin (GTK_WIDGET (view), "gemm-size", "64");
-  set_spin (GTK_WIDGET (view), "iterations", "3");
-  set_spin (GTK_WIDGET (view), "warmup", "1");
-  set_spin (GTK_WIDGET (view), "min-time", "60");
+  set_small_run (view, gemm, "60");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
 
   /* The live chart draws the iterations as they come. */
-  {
-    g_autoptr(GPtrArray) charts = g_ptr_array_new ();
-
-    collect_widgets (GTK_WIDGET (view), BENCH_TYPE_CHART_WIDGET, charts);
-    g_assert_cmpuint (charts->len, ==, 1);
-    live = g_ptr_array_index (charts, 0);
-  }
-  wait_for (live_chart_has_points, live, 120, "the live chart's first points");
+  wait_for (live_chart_has_points, live_chart (view), 120, "the live chart's first points");
   save_screenshot (GTK_WIDGET (window), "app-run-live.png");
 
   /* Closing asks first; keeping it running keeps the window. */
@@ -262,27 +284,12 @@ test_run_cancel (void)
   g_autofree char *path = g_build_filename (dir, "history.db", NULL);
   BenchWindow *window;
   BenchRunView *view;
-  GtkWidget *live;
 
-  g_setenv ("BENCHTOP_DB", path, TRUE);
-  window = g_object_ref (bench_window_new (NULL));
-  gtk_window_present (GTK_WINDOW (window));
-  wait_until_idle (window);
-  view = bench_window_get_run_view (window);
+  window = open_window (path, &view);
 
-  pick_workloads (GTK_WIDGET (view), gemm);
-  set_spin (GTK_WIDGET (view), "gemm-size", "64");
-  set_spin (GTK_WIDGET (view), "iterations", "3");
-  set_spin (GTK_WIDGET (view), "warmup", "1");
-  set_spin (GTK_WIDGET (view), "min-time", "60");
+  set_small_run (view, gemm, "60");
   g_assert_true (bench_run_view_start (view));
-  {
-    g_autoptr(GPtrArray) charts = g_ptr_array_new ();
-
-    collect_widgets (GTK_WIDGET (view), BENCH_TYPE_CHART_WIDGET, charts);
-    live = g_ptr_array_index (charts, 0);
-  }
-  wait_for (live_chart_has_points, live, 120, "the live chart's first points");
+  wait_for (live_chart_has_points, live_chart (view), 120, "the live chart's first points");
 
   bench_run_view_cancel (view);
   g_assert_cmpstr (status_text (view), ==, "Cancelling…");
@@ -291,9 +298,7 @@ test_run_cancel (void)
   g_test_message ("after cancel: %s", status_text (view));
   save_screenshot (GTK_WIDGET (window), "app-run-cancelled.png");
 
-  close_and_check_finalized (window);
-  g_unsetenv ("BENCHTOP_DB");
-  remove_tmp_dir (dir);
+  close_window (window, dir);
 }
 
 static gboolean
@@ -320,21 +325,13 @@ test_run_failed_configuration (void)
   GListModel *results;
   AdwComboRow *precision;
 
-  g_setenv ("BENCHTOP_DB", path, TRUE);
-  window = g_object_ref (bench_window_new (NULL));
-  gtk_window_present (GTK_WINDOW (window));
-  wait_until_idle (window);
-  view = bench_window_get_run_view (window);
+  window = open_window (path, &view);
 
-  pick_workloads (GTK_WIDGET (view), workloads);
+  set_small_run (view, workloads, "0.01");
+  set_spin (GTK_WIDGET (view), "stream-mib", "1");
   precision = ADW_COMBO_ROW (find_named (GTK_WIDGET (view), ADW_TYPE_COMBO_ROW, "precision"));
   adw_combo_row_set_selected (precision, 3);
   g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (precision)), ==, "int8");
-  set_spin (GTK_WIDGET (view), "gemm-size", "64");
-  set_spin (GTK_WIDGET (view), "stream-mib", "1");
-  set_spin (GTK_WIDGET (view), "iterations", "3");
-  set_spin (GTK_WIDGET (view), "warmup", "1");
-  set_spin (GTK_WIDGET (view), "min-time", "0.01");
 
   g_assert_true (bench_run_view_start (view));
   wait_for (two_results_and_done, view, 120, "both configurations");
@@ -357,9 +354,7 @@ test_run_failed_configuration (void)
   }
   save_screenshot (GTK_WIDGET (window), "app-run-failed-config.png");
 
-  close_and_check_finalized (window);
-  g_unsetenv ("BENCHTOP_DB");
-  remove_tmp_dir (dir);
+  close_window (window, dir);
 }
 
 static void
@@ -371,11 +366,7 @@ test_run_bad_parameters (void)
   BenchRunView *view;
   GtkWidget *entry;
 
-  g_setenv ("BENCHTOP_DB", path, TRUE);
-  window = g_object_ref (bench_window_new (NULL));
-  gtk_window_present (GTK_WINDOW (window));
-  wait_until_idle (window);
-  view = bench_window_get_run_view (window);
+  window = open_window (path, &view);
 
   /* A batch size that is not a number starts nothing. */
   entry = find_named (GTK_WIDGET (view), ADW_TYPE_ENTRY_ROW, "batch-sizes");
@@ -384,9 +375,7 @@ test_run_bad_parameters (void)
   g_assert_false (bench_run_view_get_running (view));
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
-  close_and_check_finalized (window);
-  g_unsetenv ("BENCHTOP_DB");
-  remove_tmp_dir (dir);
+  close_window (window, dir);
 }
 
 int

@@ -608,40 +608,37 @@ bench_vulkan_lookup_spirv (const char  *shader,
   return code;
 }
 
-BenchVulkanPipeline *
-bench_vulkan_pipeline_new (BenchVulkanContext  *ctx,
-                           const char          *shader,
-                           guint                n_bindings,
-                           const guint32       *spec,
-                           guint                n_spec,
-                           guint                push_size,
-                           guint                n_sets,
-                           GError             **error)
+/**
+ * bench_vulkan_create_layouts:
+ * @types: (nullable): the descriptor type of each binding; NULL: storage buffers
+ * @what: names the shader or shaders in errors
+ *
+ * A descriptor set layout of @n_bindings compute bindings and a pipeline
+ * layout of that one set and @push_size bytes of push constants. On
+ * failure what was made stays in @set_layout and @layout, for the
+ * caller's own free function to destroy with the rest.
+ */
+gboolean
+bench_vulkan_create_layouts (BenchVulkanContext      *ctx,
+                             const VkDescriptorType  *types,
+                             guint                    n_bindings,
+                             guint                    push_size,
+                             const char              *what,
+                             VkDescriptorSetLayout   *set_layout,
+                             VkPipelineLayout        *layout,
+                             GError                 **error)
 {
-  g_autoptr(BenchVulkanPipeline) pipeline = g_new0 (BenchVulkanPipeline, 1);
-  g_autofree VkDescriptorSetLayoutBinding *bindings = g_new0 (VkDescriptorSetLayoutBinding, n_bindings);
-  g_autofree VkSpecializationMapEntry *entries = g_new0 (VkSpecializationMapEntry, MAX (n_spec, 1));
-  g_autoptr(GBytes) code = NULL;
-  VkShaderModule module = VK_NULL_HANDLE;
+  g_autofree VkDescriptorSetLayoutBinding *bindings =
+    g_new0 (VkDescriptorSetLayoutBinding, MAX (n_bindings, 1));
   VkResult r;
 
-  g_return_val_if_fail (n_sets > 0, NULL);
-
-  pipeline->ctx = ctx;
-  pipeline->n_bindings = n_bindings;
-  pipeline->n_sets = n_sets;
-  pipeline->sets = g_new0 (VkDescriptorSet, n_sets);
-
-  if ((code = bench_vulkan_lookup_spirv (shader, error)) == NULL)
-    return NULL;
-
   for (guint i = 0; i < n_bindings; i++)
-    {
-      bindings[i].binding = i;
-      bindings[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-      bindings[i].descriptorCount = 1;
-      bindings[i].stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
-    }
+    bindings[i] = (VkDescriptorSetLayoutBinding) {
+      .binding = i,
+      .descriptorType = types != NULL ? types[i] : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+      .descriptorCount = 1,
+      .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
+    };
 
   {
     VkDescriptorSetLayoutCreateInfo info = {
@@ -650,10 +647,11 @@ bench_vulkan_pipeline_new (BenchVulkanContext  *ctx,
       .pBindings = bindings,
     };
 
-    if ((r = vkCreateDescriptorSetLayout (ctx->device, &info, NULL, &pipeline->set_layout)) != VK_SUCCESS)
+    if ((r = vkCreateDescriptorSetLayout (ctx->device, &info, NULL, set_layout)) != VK_SUCCESS)
       {
-        bench_vulkan_set_error (error, r, "vkCreateDescriptorSetLayout for %s", shader);
-        return NULL;
+        *set_layout = VK_NULL_HANDLE;
+        bench_vulkan_set_error (error, r, "vkCreateDescriptorSetLayout for %s", what);
+        return FALSE;
       }
   }
 
@@ -665,17 +663,46 @@ bench_vulkan_pipeline_new (BenchVulkanContext  *ctx,
     VkPipelineLayoutCreateInfo info = {
       .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
       .setLayoutCount = 1,
-      .pSetLayouts = &pipeline->set_layout,
+      .pSetLayouts = set_layout,
       .pushConstantRangeCount = push_size > 0 ? 1 : 0,
       .pPushConstantRanges = &range,
     };
 
-    if ((r = vkCreatePipelineLayout (ctx->device, &info, NULL, &pipeline->layout)) != VK_SUCCESS)
+    if ((r = vkCreatePipelineLayout (ctx->device, &info, NULL, layout)) != VK_SUCCESS)
       {
-        bench_vulkan_set_error (error, r, "vkCreatePipelineLayout for %s", shader);
-        return NULL;
+        *layout = VK_NULL_HANDLE;
+        bench_vulkan_set_error (error, r, "vkCreatePipelineLayout for %s", what);
+        return FALSE;
       }
   }
+
+  return TRUE;
+}
+
+/**
+ * bench_vulkan_create_compute_pipeline:
+ * @spec: (nullable): @n_spec 32-bit specialisation constants, ids 0 to @n_spec - 1
+ *
+ * The compute pipeline of shaders/@shader.comp (its embedded SPIR-V) in
+ * @layout. @pipeline is left alone on failure.
+ */
+gboolean
+bench_vulkan_create_compute_pipeline (BenchVulkanContext  *ctx,
+                                      const char          *shader,
+                                      VkPipelineLayout     layout,
+                                      const guint32       *spec,
+                                      guint                n_spec,
+                                      VkPipeline          *pipeline,
+                                      GError             **error)
+{
+  g_autofree VkSpecializationMapEntry *entries = g_new0 (VkSpecializationMapEntry, MAX (n_spec, 1));
+  g_autoptr(GBytes) code = NULL;
+  VkShaderModule module = VK_NULL_HANDLE;
+  VkPipeline made = VK_NULL_HANDLE;
+  VkResult r;
+
+  if ((code = bench_vulkan_lookup_spirv (shader, error)) == NULL)
+    return FALSE;
 
   {
     gsize code_size;
@@ -689,16 +716,16 @@ bench_vulkan_pipeline_new (BenchVulkanContext  *ctx,
     if ((r = vkCreateShaderModule (ctx->device, &info, NULL, &module)) != VK_SUCCESS)
       {
         bench_vulkan_set_error (error, r, "vkCreateShaderModule for %s", shader);
-        return NULL;
+        return FALSE;
       }
   }
 
   for (guint i = 0; i < n_spec; i++)
-    {
-      entries[i].constantID = i;
-      entries[i].offset = i * sizeof (guint32);
-      entries[i].size = sizeof (guint32);
-    }
+    entries[i] = (VkSpecializationMapEntry) {
+      .constantID = i,
+      .offset = i * sizeof (guint32),
+      .size = sizeof (guint32),
+    };
 
   {
     VkSpecializationInfo spec_info = {
@@ -716,20 +743,47 @@ bench_vulkan_pipeline_new (BenchVulkanContext  *ctx,
         .pName = "main",
         .pSpecializationInfo = n_spec > 0 ? &spec_info : NULL,
       },
-      .layout = pipeline->layout,
+      .layout = layout,
     };
 
-    r = vkCreateComputePipelines (ctx->device, VK_NULL_HANDLE, 1, &info, NULL, &pipeline->pipeline);
+    r = vkCreateComputePipelines (ctx->device, VK_NULL_HANDLE, 1, &info, NULL, &made);
     vkDestroyShaderModule (ctx->device, module, NULL);
     if (r != VK_SUCCESS)
       {
         bench_vulkan_set_error (error, r, "vkCreateComputePipelines for %s on vulkan:%u",
                                 shader, ctx->index);
-        return NULL;
+        return FALSE;
       }
   }
 
-  if (!bench_vulkan_alloc_descriptor_sets (ctx->device, pipeline->set_layout, n_sets, n_bindings,
+  *pipeline = made;
+  return TRUE;
+}
+
+BenchVulkanPipeline *
+bench_vulkan_pipeline_new (BenchVulkanContext  *ctx,
+                           const char          *shader,
+                           guint                n_bindings,
+                           const guint32       *spec,
+                           guint                n_spec,
+                           guint                push_size,
+                           guint                n_sets,
+                           GError             **error)
+{
+  g_autoptr(BenchVulkanPipeline) pipeline = g_new0 (BenchVulkanPipeline, 1);
+
+  g_return_val_if_fail (n_sets > 0, NULL);
+
+  pipeline->ctx = ctx;
+  pipeline->n_bindings = n_bindings;
+  pipeline->n_sets = n_sets;
+  pipeline->sets = g_new0 (VkDescriptorSet, n_sets);
+
+  if (!bench_vulkan_create_layouts (ctx, NULL, n_bindings, push_size, shader,
+                                    &pipeline->set_layout, &pipeline->layout, error) ||
+      !bench_vulkan_create_compute_pipeline (ctx, shader, pipeline->layout, spec, n_spec,
+                                             &pipeline->pipeline, error) ||
+      !bench_vulkan_alloc_descriptor_sets (ctx->device, pipeline->set_layout, n_sets, n_bindings,
                                            &pipeline->pool, pipeline->sets, shader, error))
     return NULL;
 

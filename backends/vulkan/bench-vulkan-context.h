@@ -121,6 +121,24 @@ gboolean             bench_vulkan_buffer_download   (BenchVulkanBuffer    *buffe
 /* The embedded SPIR-V of shaders/@shader.comp. */
 GBytes              *bench_vulkan_lookup_spirv      (const char           *shader,
                                                      GError              **error);
+/* The parts of a compute pipeline, for pipelines that
+ * bench_vulkan_pipeline_new does not make (other descriptor types, one
+ * layout shared by many shaders). */
+gboolean             bench_vulkan_create_layouts    (BenchVulkanContext   *ctx,
+                                                     const VkDescriptorType *types,
+                                                     guint                 n_bindings,
+                                                     guint                 push_size,
+                                                     const char           *what,
+                                                     VkDescriptorSetLayout *set_layout,
+                                                     VkPipelineLayout     *layout,
+                                                     GError              **error);
+gboolean             bench_vulkan_create_compute_pipeline (BenchVulkanContext *ctx,
+                                                     const char           *shader,
+                                                     VkPipelineLayout      layout,
+                                                     const guint32        *spec,
+                                                     guint                 n_spec,
+                                                     VkPipeline           *pipeline,
+                                                     GError              **error);
 BenchVulkanPipeline *bench_vulkan_pipeline_new      (BenchVulkanContext   *ctx,
                                                      const char           *shader,
                                                      guint                 n_bindings,

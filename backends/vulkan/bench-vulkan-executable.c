@@ -485,8 +485,8 @@ gemm_shape_from_env (GemmShape  *shape,
 
 /* The texel-buffer kernel's pipeline: A and B as uniform texel buffers
  * (bindings 0 and 1, through self->views), C as a storage buffer. Built
- * here rather than by bench_vulkan_pipeline_new, which knows storage
- * buffers only; the result is freed by bench_vulkan_pipeline_free. */
+ * here from its parts rather than by bench_vulkan_pipeline_new, which
+ * knows storage buffers only; freed by bench_vulkan_pipeline_free. */
 static BenchVulkanPipeline *
 texel_pipeline_new (BenchVulkanExecutable  *self,
                     const guint32          *spec,
@@ -496,102 +496,24 @@ texel_pipeline_new (BenchVulkanExecutable  *self,
 {
   BenchVulkanContext *ctx = self->ctx;
   g_autoptr(BenchVulkanPipeline) pipeline = g_new0 (BenchVulkanPipeline, 1);
-  g_autoptr(GBytes) code = NULL;
   VkDescriptorType types[3] = {
     VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
     VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
     VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
   };
-  VkDescriptorSetLayoutBinding bindings[3];
-  VkSpecializationMapEntry entries[8];
-  VkShaderModule module = VK_NULL_HANDLE;
   VkResult r;
 
-  g_assert (n_spec <= G_N_ELEMENTS (entries));
   pipeline->ctx = ctx;
   pipeline->n_bindings = 3;
   pipeline->n_sets = 1;
   pipeline->sets = g_new0 (VkDescriptorSet, 1);
 
-  if ((code = bench_vulkan_lookup_spirv ("gemm-texel", error)) == NULL)
+  if (!bench_vulkan_create_layouts (ctx, types, 3, push_size, "gemm-texel",
+                                    &pipeline->set_layout, &pipeline->layout, error) ||
+      !bench_vulkan_create_compute_pipeline (ctx, "gemm-texel", pipeline->layout, spec, n_spec,
+                                             &pipeline->pipeline, error))
     return NULL;
 
-  for (guint i = 0; i < 3; i++)
-    bindings[i] = (VkDescriptorSetLayoutBinding) {
-      .binding = i,
-      .descriptorType = types[i],
-      .descriptorCount = 1,
-      .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
-    };
-  {
-    VkDescriptorSetLayoutCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-      .bindingCount = 3,
-      .pBindings = bindings,
-    };
-
-    if ((r = vkCreateDescriptorSetLayout (ctx->device, &info, NULL, &pipeline->set_layout)) != VK_SUCCESS)
-      {
-        bench_vulkan_set_error (error, r, "vkCreateDescriptorSetLayout for gemm-texel");
-        return NULL;
-      }
-  }
-  {
-    VkPushConstantRange range = { VK_SHADER_STAGE_COMPUTE_BIT, 0, push_size };
-    VkPipelineLayoutCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-      .setLayoutCount = 1,
-      .pSetLayouts = &pipeline->set_layout,
-      .pushConstantRangeCount = 1,
-      .pPushConstantRanges = &range,
-    };
-
-    if ((r = vkCreatePipelineLayout (ctx->device, &info, NULL, &pipeline->layout)) != VK_SUCCESS)
-      {
-        bench_vulkan_set_error (error, r, "vkCreatePipelineLayout for gemm-texel");
-        return NULL;
-      }
-  }
-  {
-    gsize code_size;
-    const void *code_data = g_bytes_get_data (code, &code_size);
-    VkShaderModuleCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
-      .codeSize = code_size,
-      .pCode = code_data,
-    };
-
-    if ((r = vkCreateShaderModule (ctx->device, &info, NULL, &module)) != VK_SUCCESS)
-      {
-        bench_vulkan_set_error (error, r, "vkCreateShaderModule for gemm-texel");
-        return NULL;
-      }
-  }
-  for (guint i = 0; i < n_spec; i++)
-    entries[i] = (VkSpecializationMapEntry) { i, i * sizeof (guint32), sizeof (guint32) };
-  {
-    VkSpecializationInfo spec_info = { n_spec, entries, n_spec * sizeof (guint32), spec };
-    VkComputePipelineCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
-      .stage = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-        .stage = VK_SHADER_STAGE_COMPUTE_BIT,
-        .module = module,
-        .pName = "main",
-        .pSpecializationInfo = &spec_info,
-      },
-      .layout = pipeline->layout,
-    };
-
-    r = vkCreateComputePipelines (ctx->device, VK_NULL_HANDLE, 1, &info, NULL, &pipeline->pipeline);
-    vkDestroyShaderModule (ctx->device, module, NULL);
-    if (r != VK_SUCCESS)
-      {
-        bench_vulkan_set_error (error, r, "vkCreateComputePipelines for gemm-texel on vulkan:%u",
-                                ctx->index);
-        return NULL;
-      }
-  }
   {
     VkDescriptorPoolSize sizes[2] = {
       { VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, 2 },

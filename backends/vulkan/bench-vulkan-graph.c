@@ -235,74 +235,18 @@ bench_vulkan_ops_free (BenchVulkanOps *self)
 
 /* --- pipelines --- */
 
+/* Every model shader's pipeline shares the one layout of @self. */
 static gboolean
 create_pipeline (BenchVulkanContext *ctx,
-                 Shaders         *self,
-                 Shader           which,
-                 const char      *shader,
-                 const guint32   *spec,
-                 guint            n_spec,
-                 GError         **error)
+                 Shaders            *self,
+                 Shader              which,
+                 const char         *shader,
+                 const guint32      *spec,
+                 guint               n_spec,
+                 GError            **error)
 {
-  g_autoptr(GBytes) code = NULL;
-  VkSpecializationMapEntry entries[8];
-  VkShaderModule module = VK_NULL_HANDLE;
-  gsize code_size;
-  const void *code_data;
-  VkResult r;
-
-  g_assert (n_spec <= G_N_ELEMENTS (entries));
-  if ((code = bench_vulkan_lookup_spirv (shader, error)) == NULL)
-    return FALSE;
-  code_data = g_bytes_get_data (code, &code_size);
-
-  {
-    VkShaderModuleCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
-      .codeSize = code_size,
-      .pCode = code_data,
-    };
-
-    if ((r = vkCreateShaderModule (ctx->device, &info, NULL, &module)) != VK_SUCCESS)
-      {
-        bench_vulkan_set_error (error, r, "vkCreateShaderModule for %s", shader);
-        return FALSE;
-      }
-  }
-
-  for (guint i = 0; i < n_spec; i++)
-    entries[i] = (VkSpecializationMapEntry) { i, i * sizeof (guint32), sizeof (guint32) };
-
-  {
-    VkSpecializationInfo spec_info = {
-      .mapEntryCount = n_spec,
-      .pMapEntries = entries,
-      .dataSize = n_spec * sizeof (guint32),
-      .pData = spec,
-    };
-    VkComputePipelineCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
-      .stage = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-        .stage = VK_SHADER_STAGE_COMPUTE_BIT,
-        .module = module,
-        .pName = "main",
-        .pSpecializationInfo = n_spec > 0 ? &spec_info : NULL,
-      },
-      .layout = self->layout,
-    };
-
-    r = vkCreateComputePipelines (ctx->device, VK_NULL_HANDLE, 1, &info, NULL, &self->pipelines[which]);
-    vkDestroyShaderModule (ctx->device, module, NULL);
-    if (r != VK_SUCCESS)
-      {
-        self->pipelines[which] = VK_NULL_HANDLE;
-        bench_vulkan_set_error (error, r, "vkCreateComputePipelines for %s on vulkan:%u",
-                                shader, ctx->index);
-        return FALSE;
-      }
-  }
-  return TRUE;
+  return bench_vulkan_create_compute_pipeline (ctx, shader, self->layout, spec, n_spec,
+                                               &self->pipelines[which], error);
 }
 
 static gboolean
@@ -340,8 +284,6 @@ shaders_new (BenchVulkanContext  *ctx,
 {
   Shaders *self = g_new0 (Shaders, 1);
   const VkPhysicalDeviceLimits *limits = &ctx->props.limits;
-  VkDescriptorSetLayoutBinding bindings[N_BINDINGS];
-  VkResult r;
 
   /* The tiles of the gemm workload (see bench-vulkan-executable.c): large
    * register blocks on CPU devices; a skinny tile for few rows (decode
@@ -373,53 +315,12 @@ shaders_new (BenchVulkanContext  *ctx,
       return NULL;
     }
 
-  for (guint i = 0; i < N_BINDINGS; i++)
-    bindings[i] = (VkDescriptorSetLayoutBinding) {
-      .binding = i,
-      .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-      .descriptorCount = 1,
-      .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
-    };
-
-  {
-    VkDescriptorSetLayoutCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-      .bindingCount = N_BINDINGS,
-      .pBindings = bindings,
-    };
-
-    if ((r = vkCreateDescriptorSetLayout (ctx->device, &info, NULL, &self->set_layout)) != VK_SUCCESS)
-      {
-        bench_vulkan_set_error (error, r, "vkCreateDescriptorSetLayout for the model shaders");
-        {
-        shaders_free (self, ctx);
-        return NULL;
-      }
-      }
-  }
-
-  {
-    VkPushConstantRange range = {
-      .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
-      .size = PUSH_WORDS * sizeof (guint32),
-    };
-    VkPipelineLayoutCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-      .setLayoutCount = 1,
-      .pSetLayouts = &self->set_layout,
-      .pushConstantRangeCount = 1,
-      .pPushConstantRanges = &range,
-    };
-
-    if ((r = vkCreatePipelineLayout (ctx->device, &info, NULL, &self->layout)) != VK_SUCCESS)
-      {
-        bench_vulkan_set_error (error, r, "vkCreatePipelineLayout for the model shaders");
-        {
-        shaders_free (self, ctx);
-        return NULL;
-      }
-      }
-  }
+  if (!bench_vulkan_create_layouts (ctx, NULL, N_BINDINGS, PUSH_WORDS * sizeof (guint32),
+                                    "the model shaders", &self->set_layout, &self->layout, error))
+    {
+      shaders_free (self, ctx);
+      return NULL;
+    }
 
   {
     guint32 mm[6] = { self->tile.wx, self->tile.wy, self->tile.rm, self->tile.rn, self->tile.tk, 0 };
