@@ -4,7 +4,8 @@
 # bert-base-uncased inference latency on the CPU: Benchtop's model executable
 # (benchtop-cli run, batch 1 and 8, sequence 128, 20 iterations) against
 # PyTorch (Debian's python3-torch) running the same shapes, with the same
-# timing policy. Prints both medians per batch size and the ratio.
+# timing policy, each with the best of 1 thread and all threads. Prints both
+# medians per batch size and the ratio.
 #
 #   bench/bert-vs-pytorch.sh [BUILD_DIR]
 #

@@ -140,6 +140,189 @@ test_sgemm_sizes (void)
   check_sgemm_size (3, 129, 64);
 }
 
+/* The packed GEMM with every epilogue against a double reference, entry by
+ * entry, on odd shapes: rows not a multiple of the 4-row tile, columns not
+ * a multiple of the 24-column panel, k over one, two and three blocks,
+ * strided A and C, both weight layouts, one thread and the team. */
+static void
+check_packed_gemm (gint64      m,
+                   gint64      n,
+                   gint64      k,
+                   gboolean    nk,
+                   gboolean    with_bias,
+                   BenchCpuAct act,
+                   gboolean    with_residual)
+{
+  gint64 lda = k + 3, ldc = n + 5, ldr = n + 1;
+  g_autofree float *a = g_new (float, m * lda);
+  g_autofree float *w = g_new (float, k * n);
+  g_autofree float *bias = g_new (float, n);
+  g_autofree float *res = g_new (float, m * ldr);
+  g_autofree float *c = g_new (float, m * ldc);
+  g_autoptr(BenchCpuPackedB) packed = NULL;
+
+  bench_cpu_fill_uniform (a, m * lda, 11);
+  bench_cpu_fill_uniform (w, k * n, 12);
+  bench_cpu_fill_uniform (bias, n, 13);
+  bench_cpu_fill_uniform (res, m * ldr, 14);
+  /* Outside the [m x n] window C must come out untouched. */
+  for (gint64 i = 0; i < m * ldc; i++)
+    c[i] = 1234.5f;
+
+  packed = bench_cpu_packed_b_new (k, n, w, nk);
+  g_assert_nonnull (packed);
+  g_assert_cmpint (bench_cpu_packed_b_get_k (packed), ==, k);
+  g_assert_cmpint (bench_cpu_packed_b_get_n (packed), ==, n);
+  bench_cpu_packed_gemm (m, a, lda, packed, with_bias ? bias : NULL, act,
+                         with_residual ? res : NULL, ldr, c, ldc);
+
+  for (gint64 i = 0; i < m; i++)
+    {
+      for (gint64 j = 0; j < n; j++)
+        {
+          double sum = 0.0, scale = 0.0, ref, tol;
+
+          for (gint64 p = 0; p < k; p++)
+            {
+              double prod = (double) a[i * lda + p] * (nk ? w[j * k + p] : w[p * n + j]);
+
+              sum += prod;
+              scale += fabs (prod);
+            }
+          if (with_bias)
+            {
+              sum += bias[j];
+              scale += fabs (bias[j]);
+            }
+          ref = bench_cpu_act_reference (act, sum);
+          if (with_residual)
+            ref += res[i * ldr + j];
+          /* The dot product's rounding (times the activation's slope, at
+           * most 1.13) plus the vector exp/erf, ~1e-6 relative. */
+          tol = 1.2 * (k + 1) * FLT_EPSILON * scale + 4e-6 * (fabs (ref) + fabs (sum)) + 1e-6;
+          if (fabs (c[i * ldc + j] - ref) > tol)
+            g_error ("packed gemm %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
+                     " nk %d bias %d act %d residual %d: c[%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
+                     "] = %.9g, expected %.9g", m, n, k, nk, with_bias, act, with_residual, i, j,
+                     c[i * ldc + j], ref);
+        }
+      for (gint64 j = n; j < ldc; j++)
+        g_assert_cmpfloat (c[i * ldc + j], ==, 1234.5f);
+    }
+}
+
+static void
+test_packed_gemm (void)
+{
+  static const gint64 shapes[][3] = {
+    { 1, 1, 1 }, { 3, 5, 7 }, { 5, 25, 257 }, { 17, 24, 513 },
+    { 130, 49, 300 }, { 300, 100, 40 }, { 128, 96, 768 },
+    /* Last panels of 16 and 8 columns (tiles of their own). */
+    { 9, 40, 70 }, { 130, 64, 128 }, { 6, 32, 20 },
+  };
+  const int threads = omp_get_max_threads ();
+
+  if (!bench_cpu_packed_gemm_supported ())
+    {
+      g_test_skip ("this CPU has no AVX2 + FMA");
+      return;
+    }
+
+  for (guint t = 0; t < 2; t++)
+    {
+      omp_set_num_threads (t == 0 ? 1 : threads);
+      for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+        for (guint nk = 0; nk < 2; nk++)
+          {
+            const gint64 *sh = shapes[s];
+
+            check_packed_gemm (sh[0], sh[1], sh[2], nk, FALSE, BENCH_CPU_ACT_NONE, FALSE);
+            check_packed_gemm (sh[0], sh[1], sh[2], nk, TRUE, BENCH_CPU_ACT_NONE, FALSE);
+            check_packed_gemm (sh[0], sh[1], sh[2], nk, TRUE, BENCH_CPU_ACT_NONE, TRUE);
+            check_packed_gemm (sh[0], sh[1], sh[2], nk, FALSE, BENCH_CPU_ACT_NONE, TRUE);
+            check_packed_gemm (sh[0], sh[1], sh[2], nk, TRUE, BENCH_CPU_ACT_GELU_ERF, FALSE);
+          }
+      /* Each activation on values out to +-10: the tails of exp and erf. */
+      for (BenchCpuAct act = BENCH_CPU_ACT_GELU_ERF; act <= BENCH_CPU_ACT_GELU_QUICK; act++)
+        {
+          check_packed_gemm (7, 53, 300, TRUE, TRUE, act, FALSE);
+          check_packed_gemm (130, 49, 300, FALSE, FALSE, act, TRUE);
+        }
+    }
+  omp_set_num_threads (threads);
+}
+
+typedef struct
+{
+  gint  *runs;     /* per chunk: how many times it ran */
+  gint   nested;   /* chunks of a job started from inside a chunk */
+  gint64 n;
+} PoolCheck;
+
+static void
+count_chunk (gint64   i,
+             gpointer data)
+{
+  PoolCheck *pc = data;
+
+  g_atomic_int_inc (&pc->runs[i]);
+}
+
+static void
+nesting_chunk (gint64   i,
+               gpointer data)
+{
+  PoolCheck *pc = data;
+  PoolCheck inner = { g_new0 (gint, 3), 0, 3 };
+
+  /* A job started from a chunk runs inline, whole. */
+  bench_cpu_parallel_for (3, count_chunk, &inner);
+  for (guint c = 0; c < 3; c++)
+    g_assert_cmpint (inner.runs[c], ==, 1);
+  g_free (inner.runs);
+  g_atomic_int_inc (&pc->nested);
+  g_atomic_int_inc (&pc->runs[i]);
+}
+
+/* Every chunk runs exactly once, job after job (the generations must keep
+ * a slow helper from running chunks of the next job). */
+static void
+test_parallel_for (void)
+{
+  static const gint64 sizes[] = { 0, 1, 2, 3, 7, 64, 1000 };
+
+  for (guint rep = 0; rep < 200; rep++)
+    {
+      gint64 n = sizes[rep % G_N_ELEMENTS (sizes)];
+      PoolCheck pc = { g_new0 (gint, MAX (n, 1)), 0, n };
+
+      bench_cpu_parallel_for (n, count_chunk, &pc);
+      for (gint64 i = 0; i < n; i++)
+        g_assert_cmpint (pc.runs[i], ==, 1);
+      g_free (pc.runs);
+    }
+  {
+    PoolCheck pc = { g_new0 (gint, 16), 0, 16 };
+
+    bench_cpu_parallel_for (16, nesting_chunk, &pc);
+    g_assert_cmpint (pc.nested, ==, 16);
+    for (gint64 i = 0; i < 16; i++)
+      g_assert_cmpint (pc.runs[i], ==, 1);
+    g_free (pc.runs);
+  }
+}
+
+static void
+test_act_reference (void)
+{
+  /* Known values: GELU(1) = 0.8413447, tanh GELU(1) = 0.8411920,
+   * quick GELU(1) = 1 / (1 + e^-1.702) = 0.8457958. */
+  g_assert_cmpfloat (bench_cpu_act_reference (BENCH_CPU_ACT_NONE, -3.5), ==, -3.5);
+  g_assert_cmpfloat_with_epsilon (bench_cpu_act_reference (BENCH_CPU_ACT_GELU_ERF, 1.0), 0.8413447, 1e-7);
+  g_assert_cmpfloat_with_epsilon (bench_cpu_act_reference (BENCH_CPU_ACT_GELU_TANH, 1.0), 0.8411920, 1e-7);
+  g_assert_cmpfloat_with_epsilon (bench_cpu_act_reference (BENCH_CPU_ACT_GELU_QUICK, 1.0), 0.8457958, 1e-7);
+}
+
 static void
 test_sgemm_check_detects_error (void)
 {
@@ -508,6 +691,9 @@ main (int   argc,
   g_test_add_func ("/cpu/fill-deterministic", test_fill_deterministic);
   g_test_add_func ("/cpu/sgemm/sizes", test_sgemm_sizes);
   g_test_add_func ("/cpu/sgemm/check-detects-error", test_sgemm_check_detects_error);
+  g_test_add_func ("/cpu/parallel-for", test_parallel_for);
+  g_test_add_func ("/cpu/packed-gemm", test_packed_gemm);
+  g_test_add_func ("/cpu/packed-gemm/act-reference", test_act_reference);
   g_test_add_func ("/cpu/triad", test_triad);
   g_test_add_func ("/cpu/peak-flops", test_peak_flops);
   g_test_add_func ("/cpu/discovery", test_discovery);

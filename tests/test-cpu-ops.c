@@ -15,6 +15,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bench-cpu-kernels.h"
 #include "bench-cpu-ops.h"
 #include "bench-error.h"
 #include "bench-graph.h"
@@ -49,9 +50,13 @@ typedef void (*EditInputs) (BenchGraph *g, BenchGraphBuffers *b);
 
 /* Runs @g (last tensor marked as output unless outputs exist) with the CPU
  * table and the reference on the same weights and inputs; compares. */
+/* [@min_fused, @max_fused]: how many ops the CPU table must fold into the
+ * linear layer before them when it has the packed GEMM. */
 static void
-check_full (BenchGraph *g,
-            EditInputs  edit)
+check_full_fused (BenchGraph *g,
+                  EditInputs  edit,
+                  guint       min_fused,
+                  guint       max_fused)
 {
   g_autoptr(BenchWeights) w = NULL;
   g_autoptr(BenchGraphBuffers) ours = NULL;
@@ -78,6 +83,15 @@ check_full (BenchGraph *g,
 
   g_assert_true (bench_cpu_ops_prepare (ops, ours, &error));
   g_assert_no_error (error);
+  if (bench_cpu_packed_gemm_supported ())
+    {
+      g_assert_cmpuint (bench_cpu_ops_count_fused (ops, ours), >=, min_fused);
+      g_assert_cmpuint (bench_cpu_ops_count_fused (ops, ours), <=, max_fused);
+    }
+  else
+    {
+      g_assert_cmpuint (bench_cpu_ops_count_fused (ops, ours), ==, 0);
+    }
   /* Twice: a second run must not depend on state left by the first. */
   for (guint i = 0; i < 2; i++)
     {
@@ -98,6 +112,13 @@ check_full (BenchGraph *g,
 }
 
 static void
+check_full (BenchGraph *g,
+            EditInputs  edit)
+{
+  check_full_fused (g, edit, 0, G_MAXUINT);
+}
+
+static void
 check (BenchGraph *g)
 {
   check_full (g, NULL);
@@ -106,7 +127,8 @@ check (BenchGraph *g)
 static void
 test_linear (void)
 {
-  /* 15 rows go to oneDNN, 6 rows to the few-rows kernels. */
+  /* 15 rows go to the packed GEMM (oneDNN without AVX2), 6 rows to the
+   * few-rows kernels. */
   for (guint rows = 0; rows < 2; rows++)
   for (guint tw = 0; tw < 2; tw++)
     for (guint bias = 0; bias < 2; bias++)
@@ -139,6 +161,128 @@ test_linear (void)
   }
 }
 
+/* A post-norm transformer block's linear layers on odd shapes: residual
+ * add after the projection, GELU after the first MLP layer, residual add
+ * after the second. */
+static BenchGraph *
+block_graph (void)
+{
+  BenchGraph *g = bench_graph_new ("block");
+  guint x = input (g, "x", 3, SHAPE (2, 13, 40));
+  guint h, y;
+
+  h = bench_graph_linear (g, "proj", x, weight (g, "proj.w", 2, SHAPE (40, 40)),
+                          weight (g, "proj.b", 1, SHAPE (40)), FALSE);
+  h = bench_graph_add (g, "proj.residual", x, h);
+  h = bench_graph_layer_norm (g, "ln1", h, weight (g, "ln1.g", 1, SHAPE (40)),
+                              weight (g, "ln1.b", 1, SHAPE (40)), 1e-5f);
+  y = bench_graph_linear (g, "fc1", h, weight (g, "fc1.w", 2, SHAPE (70, 40)),
+                          weight (g, "fc1.b", 1, SHAPE (70)), FALSE);
+  y = bench_graph_gelu (g, "fc1.act", y, BENCH_GELU_ERF);
+  /* GPT-2's [K, N] layout for this one. */
+  y = bench_graph_linear (g, "fc2", y, weight (g, "fc2.w", 2, SHAPE (70, 40)),
+                          weight (g, "fc2.b", 1, SHAPE (40)), TRUE);
+  y = bench_graph_add (g, "fc2.residual", y, h);
+  bench_graph_layer_norm (g, "ln2", y, weight (g, "ln2.g", 1, SHAPE (40)),
+                          weight (g, "ln2.b", 1, SHAPE (40)), 1e-5f);
+  return g;
+}
+
+static void
+test_linear_fused (void)
+{
+  for (guint k = 0; k < 3; k++)
+    {
+      g_autoptr(BenchGraph) g = bench_graph_new ("linear-gelu");
+      guint x = input (g, "x", 3, SHAPE (3, 43, 37));
+      guint h = bench_graph_linear (g, "fc", x, weight (g, "w", 2, SHAPE (53, 37)),
+                                    weight (g, "b", 1, SHAPE (53)), FALSE);
+
+      bench_graph_gelu (g, "act", h, k == 0 ? BENCH_GELU_ERF : k == 1 ? BENCH_GELU_TANH : BENCH_GELU_QUICK);
+      check_full_fused (g, NULL, 1, 1);
+    }
+  for (guint side = 0; side < 2; side++)
+    {
+      /* The residual on either side of the add; no bias. */
+      g_autoptr(BenchGraph) g = bench_graph_new ("linear-residual");
+      guint x = input (g, "x", 3, SHAPE (3, 43, 37));
+      guint r = input (g, "r", 3, SHAPE (3, 43, 53));
+      guint h = bench_graph_linear (g, "fc", x, weight (g, "w", 2, SHAPE (53, 37)), -1, FALSE);
+
+      if (side)
+        bench_graph_add (g, "y", h, r);
+      else
+        bench_graph_add (g, "y", r, h);
+      check_full_fused (g, NULL, 1, 1);
+    }
+  {
+    /* The linear's output read again after the GELU: nothing to fold. */
+    g_autoptr(BenchGraph) g = bench_graph_new ("linear-read-twice");
+    guint x = input (g, "x", 3, SHAPE (3, 43, 37));
+    guint h = bench_graph_linear (g, "fc", x, weight (g, "w", 2, SHAPE (37, 37)), -1, FALSE);
+
+    bench_graph_add (g, "y", bench_graph_gelu (g, "act", h, BENCH_GELU_ERF), h);
+    check_full_fused (g, NULL, 0, 0);
+  }
+  {
+    /* The linear's output is an output of the graph: it must be written. */
+    g_autoptr(BenchGraph) g = bench_graph_new ("linear-output");
+    guint x = input (g, "x", 3, SHAPE (3, 43, 37));
+    guint h = bench_graph_linear (g, "fc", x, weight (g, "w", 2, SHAPE (37, 37)), -1, FALSE);
+
+    bench_graph_mark_output (g, h);
+    bench_graph_mark_output (g, bench_graph_gelu (g, "act", h, BENCH_GELU_ERF));
+    check_full_fused (g, NULL, 0, 0);
+  }
+  {
+    /* The GELU always; a residual add unless the arena gives the add's
+     * output memory that the linear still reads (then it runs alone). */
+    g_autoptr(BenchGraph) g = block_graph ();
+
+    check_full_fused (g, NULL, 1, 3);
+  }
+}
+
+/* Fusions are planned for the buffers given to prepare: buffers of the
+ * same graph that were not prepared must still run every op. */
+static void
+test_linear_fused_other_buffers (void)
+{
+  g_autoptr(BenchGraph) g = block_graph ();
+  g_autoptr(BenchWeights) w = NULL;
+  g_autoptr(BenchGraphBuffers) prepared = NULL;
+  g_autoptr(BenchGraphBuffers) other = NULL;
+  g_autoptr(BenchGraphBuffers) ref = NULL;
+  g_autoptr(GError) error = NULL;
+  BenchGraphComparison cmp;
+
+  bench_graph_mark_output (g, bench_graph_get_n_tensors (g) - 1);
+  bench_graph_seal (g);
+  w = bench_weights_new_random (g, 3);
+  prepared = bench_graph_buffers_new (g, w, 5, &error);
+  g_assert_no_error (error);
+  other = bench_graph_buffers_new (g, w, 5, &error);
+  g_assert_no_error (error);
+  ref = bench_graph_buffers_new (g, w, 5, &error);
+  g_assert_no_error (error);
+  g_assert_true (bench_graph_execute (g, bench_reference_op_table (), ref, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (bench_cpu_ops_prepare (ops, prepared, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (bench_cpu_ops_count_fused (ops, other), ==, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      BenchGraphBuffers *b = i == 0 ? other : prepared;
+
+      g_assert_true (bench_graph_execute (g, bench_cpu_ops_get_table (ops), b, &error));
+      g_assert_no_error (error);
+      bench_graph_buffers_compare (b, ref, TOLERANCE, &cmp);
+      g_assert_true (cmp.pass);
+      bench_graph_comparison_clear (&cmp);
+    }
+}
+
 static void
 test_matmul (void)
 {
@@ -150,6 +294,23 @@ test_matmul (void)
 
       bench_graph_matmul (g, "c", a, b, tb, tb ? 0.125f : 1.0f);
       check (g);
+    }
+  for (guint tb = 0; tb < 2; tb++)
+    {
+      /* Rows past the few-rows kernels (attention's own GEMM where the CPU
+       * has AVX2, else oneDNN); the second large enough to be threaded. */
+      g_autoptr(BenchGraph) g = bench_graph_new ("matmul-rows");
+      g_autoptr(BenchGraph) g2 = bench_graph_new ("matmul-rows-threaded");
+      guint a = input (g, "a", 4, SHAPE (2, 3, 37, 13));
+      guint b = input (g, "b", 4, tb ? SHAPE (2, 3, 29, 13) : SHAPE (2, 3, 13, 29));
+      guint a2 = input (g2, "a", 4, SHAPE (2, 3, 129, 64));
+      /* 136 columns: 5 panels of 24 and one of 16. */
+      guint b2 = input (g2, "b", 4, tb ? SHAPE (2, 3, 136, 64) : SHAPE (2, 3, 64, 136));
+
+      bench_graph_matmul (g, "c", a, b, tb, tb ? 0.125f : 1.0f);
+      check (g);
+      bench_graph_matmul (g2, "c", a2, b2, tb, 0.5f);
+      check (g2);
     }
   for (guint tb = 0; tb < 2; tb++)
     {
@@ -523,6 +684,8 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/cpu-ops/linear", test_linear);
+  g_test_add_func ("/cpu-ops/linear-fused", test_linear_fused);
+  g_test_add_func ("/cpu-ops/linear-fused-other-buffers", test_linear_fused_other_buffers);
   g_test_add_func ("/cpu-ops/matmul", test_matmul);
   g_test_add_func ("/cpu-ops/add-mul", test_add_mul);
   g_test_add_func ("/cpu-ops/norms", test_norms);

@@ -335,6 +335,741 @@ bench_cpu_sgemm_check (gint64         m,
   return check->passed;
 }
 
+/* ---- work sharing ---- */
+
+/* Claims carry the job's generation (high 32 bits) with the next chunk
+ * index (low 32 bits): a helper still holding an earlier job can never
+ * claim a chunk of the next one. */
+#define POOL_INDEX_MASK G_GUINT64_CONSTANT (0xffffffff)
+/* How long an idle helper polls for the next job before sleeping: the
+ * gaps between the ops of a forward pass are shorter than this. */
+#define POOL_SPIN 4000
+
+static struct
+{
+  GMutex            submit;   /* held by the thread whose job runs */
+  GMutex            lock;     /* guards the job description and gen */
+  GCond             cond;
+  guint             n_helpers;
+  guint32           gen;      /* also read without the lock (atomic) */
+  BenchCpuChunkFunc func;
+  gpointer          data;
+  gint64            n;
+  guint64           claim;    /* gen << 32 | next chunk (atomic) */
+  gint64            done;     /* chunks finished (atomic) */
+} pool;
+
+static __thread gboolean in_pool_job;
+
+static inline void
+pool_relax (void)
+{
+#ifdef BENCH_CPU_X86
+  _mm_pause ();
+#endif
+}
+
+/* Claims and runs chunks of job @gen until none is left. */
+static void
+pool_run (guint32            gen,
+          BenchCpuChunkFunc  func,
+          gpointer           data,
+          gint64             n)
+{
+  for (;;)
+    {
+      guint64 c = __atomic_load_n (&pool.claim, __ATOMIC_ACQUIRE);
+      gint64 i = (gint64) (c & POOL_INDEX_MASK);
+
+      if ((guint32) (c >> 32) != gen || i >= n)
+        return;
+      if (!__atomic_compare_exchange_n (&pool.claim, &c, c + 1, FALSE,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        continue;
+      func (i, data);
+      __atomic_add_fetch (&pool.done, 1, __ATOMIC_RELEASE);
+    }
+}
+
+static gpointer
+pool_helper (gpointer user_data)
+{
+  guint32 seen = 0;
+
+  in_pool_job = TRUE;
+  for (;;)
+    {
+      BenchCpuChunkFunc func;
+      gpointer data;
+      gint64 n;
+      guint32 gen;
+
+      for (guint s = 0; s < POOL_SPIN && __atomic_load_n (&pool.gen, __ATOMIC_ACQUIRE) == seen; s++)
+        pool_relax ();
+      g_mutex_lock (&pool.lock);
+      while (pool.gen == seen)
+        g_cond_wait (&pool.cond, &pool.lock);
+      seen = gen = pool.gen;
+      func = pool.func;
+      data = pool.data;
+      n = pool.n;
+      g_mutex_unlock (&pool.lock);
+      pool_run (gen, func, data, n);
+    }
+  return NULL;
+}
+
+void
+bench_cpu_parallel_for (gint64             n,
+                        BenchCpuChunkFunc  func,
+                        gpointer           data)
+{
+  guint32 gen;
+  guint spins = 0;
+  int threads = omp_get_max_threads ();
+
+  g_return_if_fail (func != NULL && n < (gint64) POOL_INDEX_MASK);
+
+  if (n <= 1 || threads <= 1 || in_pool_job || !g_mutex_trylock (&pool.submit))
+    {
+      for (gint64 i = 0; i < n; i++)
+        func (i, data);
+      return;
+    }
+  /* Helpers are added up to the largest team asked for, never removed. */
+  for (; pool.n_helpers + 1 < (guint) threads; pool.n_helpers++)
+    g_thread_unref (g_thread_new ("bench-cpu-pool", pool_helper, NULL));
+
+  g_mutex_lock (&pool.lock);
+  pool.func = func;
+  pool.data = data;
+  pool.n = n;
+  __atomic_store_n (&pool.done, 0, __ATOMIC_RELAXED);
+  gen = pool.gen + 1;
+  __atomic_store_n (&pool.claim, (guint64) gen << 32, __ATOMIC_RELEASE);
+  __atomic_store_n (&pool.gen, gen, __ATOMIC_RELEASE);
+  g_cond_broadcast (&pool.cond);
+  g_mutex_unlock (&pool.lock);
+
+  in_pool_job = TRUE;
+  pool_run (gen, func, data, n);
+  in_pool_job = FALSE;
+  /* Only chunks a helper has claimed are left: wait for those. */
+  while (__atomic_load_n (&pool.done, __ATOMIC_ACQUIRE) < n)
+    if (++spins % 1024 == 0)
+      g_thread_yield ();
+    else
+      pool_relax ();
+  g_mutex_unlock (&pool.submit);
+}
+
+/* ---- packed SGEMM ---- */
+
+/* A 4x24 tile: 12 accumulators, 3 panel vectors and 1 broadcast fill the
+ * 16 ymm registers; 4 rows divide the sequence lengths models use, and 24
+ * columns divide their hidden sizes (768, 1024, 3072...). */
+#define PK_MR 4
+#define PK_NR 24
+/* k per block: a 24 KiB panel (PK_KC x PK_NR floats) stays in a 32 KiB L1
+ * while the rows of A stream past it. */
+#ifndef PK_KC
+#define PK_KC 256
+#endif
+/* Rows per block: a 256 x PK_KC block of A (256 KiB) stays in L2 while
+ * the block's panels pass over it. */
+#ifndef PK_MC
+#define PK_MC 256
+#endif
+/* Panels per block: a PK_MC x (PK_NC x PK_NR) block of C (192 KiB) stays
+ * in L2 while k is walked; blocks are the unit of work of a thread. On the
+ * development machine (Zen 3, 512 KiB L2) 128-256 rows, 4-8 panels and a
+ * depth of 256-384 were all within noise of each other, at 150-175 GFLOP/s
+ * on two cores for bert-base's shapes. */
+#ifndef PK_NC
+#define PK_NC 8
+#endif
+/* Below this many multiply-adds one thread does it all (~10 us). */
+#define PK_PAR_MIN (G_GINT64_CONSTANT (1) << 19)
+
+struct _BenchCpuPackedB
+{
+  gint64 k;
+  gint64 n;
+  gint64 kc;        /* depth of a block; the last one may be shorter */
+  gint64 n_panels;  /* ceil (n / PK_NR); the last panel is zero-padded */
+  float *data;      /* k blocks one after the other, each n_panels panels of [depth][PK_NR] */
+};
+
+gboolean
+bench_cpu_packed_gemm_supported (void)
+{
+#ifdef BENCH_CPU_X86
+  static gsize supported = 0;
+
+  if (g_once_init_enter (&supported))
+    {
+      __builtin_cpu_init ();
+      g_once_init_leave (&supported,
+                         __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma") ? 2 : 1);
+    }
+  return supported == 2;
+#else
+  return FALSE;
+#endif
+}
+
+/* The panel @jp of the block starting at row @k0 of B. */
+static inline const float *
+packed_panel (const BenchCpuPackedB *self,
+              gint64                 k0,
+              gint64                 jp)
+{
+  gint64 depth = MIN (self->kc, self->k - k0);
+
+  return self->data + k0 * self->n_panels * PK_NR + jp * depth * PK_NR;
+}
+
+BenchCpuPackedB *
+bench_cpu_packed_b_new (gint64       k,
+                        gint64       n,
+                        const float *b,
+                        gboolean     b_is_nk)
+{
+  g_autofree BenchCpuPackedB *self = NULL;
+  gint64 n_blocks;
+
+  g_return_val_if_fail (k > 0 && n > 0 && b != NULL, NULL);
+
+  self = g_new0 (BenchCpuPackedB, 1);
+  n_blocks = (k + PK_KC - 1) / PK_KC;
+  self->k = k;
+  self->n = n;
+  /* Blocks of equal depth: 768 is 3 x 256, 1000 is 4 x 250. */
+  self->kc = (k + n_blocks - 1) / n_blocks;
+  self->n_panels = (n + PK_NR - 1) / PK_NR;
+  self->data = bench_cpu_alloc (k * self->n_panels * PK_NR * sizeof (float));
+  if (self->data == NULL)
+    return NULL;
+
+#pragma omp parallel for schedule(static) if (k * n >= PK_PAR_MIN)
+  for (gint64 jp = 0; jp < self->n_panels; jp++)
+    for (gint64 k0 = 0; k0 < k; k0 += self->kc)
+      {
+        gint64 depth = MIN (self->kc, k - k0);
+        float *dst = (float *) packed_panel (self, k0, jp);
+
+        for (gint64 c = 0; c < PK_NR; c++)
+          {
+            gint64 col = jp * PK_NR + c;
+
+            /* Each source row of an [n, k] weight is read contiguously. */
+            for (gint64 kk = 0; kk < depth; kk++)
+              dst[kk * PK_NR + c] = col >= n ? 0.0f
+                                  : b_is_nk ? b[col * k + k0 + kk]
+                                  : b[(k0 + kk) * n + col];
+          }
+      }
+  return g_steal_pointer (&self);
+}
+
+void
+bench_cpu_packed_b_free (BenchCpuPackedB *self)
+{
+  if (self == NULL)
+    return;
+  bench_cpu_free (self->data);
+  g_free (self);
+}
+
+gint64
+bench_cpu_packed_b_get_k (const BenchCpuPackedB *self)
+{
+  return self->k;
+}
+
+gint64
+bench_cpu_packed_b_get_n (const BenchCpuPackedB *self)
+{
+  return self->n;
+}
+
+double
+bench_cpu_act_reference (BenchCpuAct act,
+                         double      x)
+{
+  switch (act)
+    {
+    case BENCH_CPU_ACT_GELU_ERF:
+      return 0.5 * x * (1.0 + erf (x / G_SQRT2));
+    case BENCH_CPU_ACT_GELU_TANH:
+      return 0.5 * x * (1.0 + tanh (0.7978845608028654 * (x + 0.044715 * x * x * x)));
+    case BENCH_CPU_ACT_GELU_QUICK:
+      return x / (1.0 + exp (-1.702 * x));
+    case BENCH_CPU_ACT_NONE:
+    default:
+      return x;
+    }
+}
+
+#ifdef BENCH_CPU_X86
+
+#define PK_TARGET __attribute__ ((target ("avx2,fma")))
+#define SET1 _mm256_set1_ps
+
+/* Cephes expf, as the CPU ops use: relative error below 1e-6. */
+PK_TARGET static inline __m256
+pk_exp (__m256 x)
+{
+  __m256 n, r, p;
+  __m256i e;
+
+  x = _mm256_min_ps (_mm256_max_ps (x, SET1 (-87.0f)), SET1 (88.0f));
+  /* Round to nearest by adding and subtracting 1.5 * 2^23. */
+  n = _mm256_sub_ps (_mm256_fmadd_ps (x, SET1 (1.44269504088896341f), SET1 (12582912.0f)),
+                     SET1 (12582912.0f));
+  r = _mm256_fnmadd_ps (n, SET1 (0.693359375f), x);
+  r = _mm256_fmadd_ps (n, SET1 (2.12194440e-4f), r);
+  p = SET1 (1.9875691500e-4f);
+  p = _mm256_fmadd_ps (p, r, SET1 (1.3981999507e-3f));
+  p = _mm256_fmadd_ps (p, r, SET1 (8.3334519073e-3f));
+  p = _mm256_fmadd_ps (p, r, SET1 (4.1665795894e-2f));
+  p = _mm256_fmadd_ps (p, r, SET1 (1.6666665459e-1f));
+  p = _mm256_fmadd_ps (p, r, SET1 (5.0000001201e-1f));
+  p = _mm256_fmadd_ps (_mm256_mul_ps (p, r), r, _mm256_add_ps (r, SET1 (1.0f)));
+  e = _mm256_slli_epi32 (_mm256_add_epi32 (_mm256_cvtps_epi32 (n), _mm256_set1_epi32 (127)), 23);
+  return _mm256_mul_ps (p, _mm256_castsi256_ps (e));
+}
+
+PK_TARGET static inline __m256
+pk_act (__m256      x,
+        BenchCpuAct act)
+{
+  const __m256 sign = SET1 (-0.0f), one = SET1 (1.0f);
+
+  switch (act)
+    {
+    case BENCH_CPU_ACT_GELU_ERF:
+      {
+        /* 0.5 x (1 + erf (x / sqrt 2)), erf by Abramowitz and Stegun 7.1.26. */
+        __m256 u = _mm256_mul_ps (x, SET1 (0.70710678118654752f));
+        __m256 au = _mm256_andnot_ps (sign, u);
+        __m256 t = _mm256_div_ps (one, _mm256_fmadd_ps (au, SET1 (0.3275911f), one));
+        __m256 p = SET1 (1.061405429f), erf;
+
+        p = _mm256_fmadd_ps (p, t, SET1 (-1.453152027f));
+        p = _mm256_fmadd_ps (p, t, SET1 (1.421413741f));
+        p = _mm256_fmadd_ps (p, t, SET1 (-0.284496736f));
+        p = _mm256_fmadd_ps (p, t, SET1 (0.254829592f));
+        p = _mm256_mul_ps (p, t);
+        erf = _mm256_fnmadd_ps (p, pk_exp (_mm256_mul_ps (_mm256_xor_ps (au, sign), au)), one);
+        erf = _mm256_or_ps (erf, _mm256_and_ps (u, sign));
+        return _mm256_mul_ps (_mm256_mul_ps (SET1 (0.5f), x), _mm256_add_ps (one, erf));
+      }
+    case BENCH_CPU_ACT_GELU_TANH:
+      {
+        /* 0.5 x (1 + tanh u) = x / (1 + exp (-2u)): no cancellation. */
+        __m256 x3 = _mm256_mul_ps (_mm256_mul_ps (x, x), x);
+        __m256 u = _mm256_mul_ps (SET1 (0.7978845608028654f), _mm256_fmadd_ps (x3, SET1 (0.044715f), x));
+
+        return _mm256_div_ps (x, _mm256_add_ps (one, pk_exp (_mm256_mul_ps (SET1 (-2.0f), u))));
+      }
+    case BENCH_CPU_ACT_GELU_QUICK:
+      return _mm256_div_ps (x, _mm256_add_ps (one, pk_exp (_mm256_mul_ps (SET1 (-1.702f), x))));
+    case BENCH_CPU_ACT_NONE:
+    default:
+      return x;
+    }
+}
+
+typedef struct
+{
+  float        alpha;     /* scales A B first */
+  const float *bias;      /* at the tile's first column, or NULL */
+  BenchCpuAct  act;
+  const float *residual;  /* at the tile's first element, or NULL */
+  gint64       ldr;
+} PkEpilogue;
+
+/* c[4 x 24] = (load ? c : 0) + a[4 x depth] panel[depth x 24], then the
+ * epilogue when @ep (the last block of k). Rows of A by pointer, so that
+ * an edge tile can repeat a valid row instead of reading past the end. */
+PK_TARGET static inline void
+pk_tile (gint64            depth,
+         const float      *a0,
+         const float      *a1,
+         const float      *a2,
+         const float      *a3,
+         const float      *b,
+         float            *c,
+         gint64            ldc,
+         gboolean          load,
+         const PkEpilogue *ep)
+{
+  __m256 c00 = _mm256_setzero_ps (), c01 = c00, c02 = c00;
+  __m256 c10 = c00, c11 = c00, c12 = c00;
+  __m256 c20 = c00, c21 = c00, c22 = c00;
+  __m256 c30 = c00, c31 = c00, c32 = c00;
+  __m256 acc[PK_MR][3];
+
+  /* The tile of C is read back at the end (partial sums of earlier k
+   * blocks): start fetching it now, it is not in a pattern a prefetcher
+   * follows. */
+  if (load)
+    for (int r = 0; r < PK_MR; r++)
+      {
+        _mm_prefetch ((const char *) (c + r * ldc), _MM_HINT_T0);
+        _mm_prefetch ((const char *) (c + r * ldc + PK_NR - 1), _MM_HINT_T0);
+      }
+
+#pragma GCC unroll 4
+  for (gint64 kk = 0; kk < depth; kk++)
+    {
+      __m256 b0 = _mm256_load_ps (b), b1 = _mm256_load_ps (b + 8), b2 = _mm256_load_ps (b + 16);
+      __m256 x;
+
+      x = _mm256_broadcast_ss (a0 + kk);
+      c00 = _mm256_fmadd_ps (x, b0, c00);
+      c01 = _mm256_fmadd_ps (x, b1, c01);
+      c02 = _mm256_fmadd_ps (x, b2, c02);
+      x = _mm256_broadcast_ss (a1 + kk);
+      c10 = _mm256_fmadd_ps (x, b0, c10);
+      c11 = _mm256_fmadd_ps (x, b1, c11);
+      c12 = _mm256_fmadd_ps (x, b2, c12);
+      x = _mm256_broadcast_ss (a2 + kk);
+      c20 = _mm256_fmadd_ps (x, b0, c20);
+      c21 = _mm256_fmadd_ps (x, b1, c21);
+      c22 = _mm256_fmadd_ps (x, b2, c22);
+      x = _mm256_broadcast_ss (a3 + kk);
+      c30 = _mm256_fmadd_ps (x, b0, c30);
+      c31 = _mm256_fmadd_ps (x, b1, c31);
+      c32 = _mm256_fmadd_ps (x, b2, c32);
+      b += PK_NR;
+    }
+
+  acc[0][0] = c00; acc[0][1] = c01; acc[0][2] = c02;
+  acc[1][0] = c10; acc[1][1] = c11; acc[1][2] = c12;
+  acc[2][0] = c20; acc[2][1] = c21; acc[2][2] = c22;
+  acc[3][0] = c30; acc[3][1] = c31; acc[3][2] = c32;
+  for (int r = 0; r < PK_MR; r++)
+    for (int v = 0; v < 3; v++)
+      {
+        float *cp = c + r * ldc + v * 8;
+        __m256 x = acc[r][v];
+
+        if (load)
+          x = _mm256_add_ps (x, _mm256_loadu_ps (cp));
+        if (ep != NULL)
+          {
+            if (ep->alpha != 1.0f)
+              x = _mm256_mul_ps (x, _mm256_set1_ps (ep->alpha));
+            if (ep->bias != NULL)
+              x = _mm256_add_ps (x, _mm256_loadu_ps (ep->bias + v * 8));
+            x = pk_act (x, ep->act);
+            if (ep->residual != NULL)
+              x = _mm256_add_ps (x, _mm256_loadu_ps (ep->residual + r * ep->ldr + v * 8));
+          }
+        _mm256_storeu_ps (cp, x);
+      }
+}
+
+/* pk_tile for a panel of 8 * @nv valid columns (@nv 1 or 2, a constant
+ * once inlined): attention's head size 64 is 24 + 24 + 16, its 128 keys
+ * 5 x 24 + 8. */
+PK_TARGET static inline __attribute__ ((always_inline)) void
+pk_tile_narrow (gint64            depth,
+                const float      *a0,
+                const float      *a1,
+                const float      *a2,
+                const float      *a3,
+                const float      *b,
+                float            *c,
+                gint64            ldc,
+                gboolean          load,
+                const PkEpilogue *ep,
+                const int         nv)
+{
+  __m256 acc[PK_MR][2];
+  __m256 c00 = _mm256_setzero_ps (), c01 = c00, c10 = c00, c11 = c00;
+  __m256 c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+
+#pragma GCC unroll 4
+  for (gint64 kk = 0; kk < depth; kk++)
+    {
+      __m256 b0 = _mm256_load_ps (b), b1 = nv > 1 ? _mm256_load_ps (b + 8) : b0, x;
+
+      x = _mm256_broadcast_ss (a0 + kk);
+      c00 = _mm256_fmadd_ps (x, b0, c00);
+      if (nv > 1)
+        c01 = _mm256_fmadd_ps (x, b1, c01);
+      x = _mm256_broadcast_ss (a1 + kk);
+      c10 = _mm256_fmadd_ps (x, b0, c10);
+      if (nv > 1)
+        c11 = _mm256_fmadd_ps (x, b1, c11);
+      x = _mm256_broadcast_ss (a2 + kk);
+      c20 = _mm256_fmadd_ps (x, b0, c20);
+      if (nv > 1)
+        c21 = _mm256_fmadd_ps (x, b1, c21);
+      x = _mm256_broadcast_ss (a3 + kk);
+      c30 = _mm256_fmadd_ps (x, b0, c30);
+      if (nv > 1)
+        c31 = _mm256_fmadd_ps (x, b1, c31);
+      b += PK_NR;
+    }
+
+  acc[0][0] = c00; acc[0][1] = c01; acc[1][0] = c10; acc[1][1] = c11;
+  acc[2][0] = c20; acc[2][1] = c21; acc[3][0] = c30; acc[3][1] = c31;
+  for (int r = 0; r < PK_MR; r++)
+    for (int v = 0; v < nv; v++)
+      {
+        float *cp = c + r * ldc + v * 8;
+        __m256 x = acc[r][v];
+
+        if (load)
+          x = _mm256_add_ps (x, _mm256_loadu_ps (cp));
+        if (ep != NULL)
+          {
+            if (ep->alpha != 1.0f)
+              x = _mm256_mul_ps (x, _mm256_set1_ps (ep->alpha));
+            if (ep->bias != NULL)
+              x = _mm256_add_ps (x, _mm256_loadu_ps (ep->bias + v * 8));
+            x = pk_act (x, ep->act);
+            if (ep->residual != NULL)
+              x = _mm256_add_ps (x, _mm256_loadu_ps (ep->residual + r * ep->ldr + v * 8));
+          }
+        _mm256_storeu_ps (cp, x);
+      }
+}
+
+/* B as the tiles read it: packed panels, or a plain matrix ([k x n], or
+ * [n x k] when @nk, rows of @ldb) packed panel by panel on the way. */
+typedef struct
+{
+  const BenchCpuPackedB *packed;
+  const float           *plain;
+  gint64                 ldb;
+  gboolean               nk;
+  gint64                 k;
+  gint64                 n;
+  gint64                 kc;
+} PkB;
+
+/* Rows [r0, r1) and panels [p0, p1) of C, all of k. */
+PK_TARGET static void
+pk_gemm_block (gint64            r0,
+               gint64            r1,
+               gint64            p0,
+               gint64            p1,
+               const float      *a,
+               gint64            lda,
+               const PkB        *b,
+               float             alpha,
+               const float      *bias,
+               BenchCpuAct       act,
+               const float      *residual,
+               gint64            ldr,
+               float            *c,
+               gint64            ldc)
+{
+  gint64 k = b->k, n = b->n;
+  float scratch[PK_KC * PK_NR] __attribute__ ((aligned (32)));
+
+  for (gint64 k0 = 0; k0 < k; k0 += b->kc)
+    {
+      gint64 depth = MIN (b->kc, k - k0);
+      gboolean load = k0 > 0, last = k0 + depth >= k;
+
+      for (gint64 jp = p0; jp < p1; jp++)
+        {
+          const float *panel;
+          gint64 col = jp * PK_NR, cols = MIN (PK_NR, n - col);
+
+          if (b->packed != NULL)
+            {
+              panel = packed_panel (b->packed, k0, jp);
+            }
+          else
+            {
+              /* Packed once here, read by every row tile below; source
+               * rows read contiguously. */
+              if (b->nk)
+                for (gint64 j = 0; j < PK_NR; j++)
+                  for (gint64 kk = 0; kk < depth; kk++)
+                    scratch[kk * PK_NR + j] = j < cols ? b->plain[(col + j) * b->ldb + k0 + kk] : 0.0f;
+              else
+                for (gint64 kk = 0; kk < depth; kk++)
+                  {
+                    const float *src = b->plain + (k0 + kk) * b->ldb + col;
+
+                    memcpy (scratch + kk * PK_NR, src, cols * sizeof (float));
+                    memset (scratch + kk * PK_NR + cols, 0, (PK_NR - cols) * sizeof (float));
+                  }
+              panel = scratch;
+            }
+
+          for (gint64 i = r0; i < r1; i += PK_MR)
+            {
+              gint64 rows = MIN (PK_MR, r1 - i);
+              const float *ar[PK_MR];
+              PkEpilogue ep = { alpha, bias != NULL ? bias + col : NULL, act,
+                                residual != NULL ? residual + i * ldr + col : NULL, ldr };
+
+              for (gint64 r = 0; r < PK_MR; r++)
+                ar[r] = a + (i + MIN (r, rows - 1)) * lda + k0;
+
+              if (rows == PK_MR && cols == PK_NR)
+                {
+                  pk_tile (depth, ar[0], ar[1], ar[2], ar[3], panel, c + i * ldc + col, ldc,
+                           load, last ? &ep : NULL);
+                }
+              else if (rows == PK_MR && cols == 16)
+                {
+                  pk_tile_narrow (depth, ar[0], ar[1], ar[2], ar[3], panel, c + i * ldc + col,
+                                  ldc, load, last ? &ep : NULL, 2);
+                }
+              else if (rows == PK_MR && cols == 8)
+                {
+                  pk_tile_narrow (depth, ar[0], ar[1], ar[2], ar[3], panel, c + i * ldc + col,
+                                  ldc, load, last ? &ep : NULL, 1);
+                }
+              else
+                {
+                  /* An edge tile: through a padded copy of the valid part. */
+                  float tc[PK_MR * PK_NR] __attribute__ ((aligned (32))) = { 0 };
+                  float tr[PK_MR * PK_NR] __attribute__ ((aligned (32))) = { 0 };
+                  float tb[PK_NR] __attribute__ ((aligned (32))) = { 0 };
+                  PkEpilogue tep = { alpha, bias != NULL ? tb : NULL, act,
+                                     residual != NULL ? tr : NULL, PK_NR };
+
+                  for (gint64 r = 0; r < rows; r++)
+                    for (gint64 j = 0; j < cols; j++)
+                      {
+                        if (load)
+                          tc[r * PK_NR + j] = c[(i + r) * ldc + col + j];
+                        if (last && residual != NULL)
+                          tr[r * PK_NR + j] = residual[(i + r) * ldr + col + j];
+                      }
+                  if (bias != NULL)
+                    memcpy (tb, bias + col, cols * sizeof (float));
+                  pk_tile (depth, ar[0], ar[1], ar[2], ar[3], panel, tc, PK_NR, load,
+                           last ? &tep : NULL);
+                  for (gint64 r = 0; r < rows; r++)
+                    memcpy (c + (i + r) * ldc + col, tc + r * PK_NR, cols * sizeof (float));
+                }
+            }
+        }
+    }
+}
+
+typedef struct
+{
+  gint64                 m;
+  const float           *a;
+  gint64                 lda;
+  const BenchCpuPackedB *b;
+  const float           *bias;
+  BenchCpuAct            act;
+  const float           *residual;
+  gint64                 ldr;
+  float                 *c;
+  gint64                 ldc;
+  gint64                 row_blocks;
+  gint64                 col_blocks;
+  gint64                 nc;          /* panels per block */
+  PkB                    pb;
+} PkJob;
+
+static void
+pk_job_block (gint64   blk,
+              gpointer data)
+{
+  const PkJob *j = data;
+  /* Row-major over blocks: consecutive blocks share rows of A. */
+  gint64 rb = blk / j->col_blocks, cb = blk % j->col_blocks;
+
+  pk_gemm_block (rb * PK_MC, MIN (j->m, (rb + 1) * PK_MC),
+                 cb * j->nc, MIN (j->b->n_panels, (cb + 1) * j->nc),
+                 j->a, j->lda, &j->pb, 1.0f, j->bias, j->act, j->residual, j->ldr, j->c, j->ldc);
+}
+
+#endif /* BENCH_CPU_X86 */
+
+void
+bench_cpu_gemm_plain (gint64       m,
+                      gint64       n,
+                      gint64       k,
+                      float        alpha,
+                      const float *a,
+                      gint64       lda,
+                      const float *b,
+                      gint64       ldb,
+                      gboolean     b_is_nk,
+                      float       *c,
+                      gint64       ldc)
+{
+#ifdef BENCH_CPU_X86
+  gint64 n_blocks = (k + PK_KC - 1) / PK_KC;
+  PkB pb = { NULL, b, ldb, b_is_nk, k, n, 0 };
+
+  g_return_if_fail (bench_cpu_packed_gemm_supported ());
+  g_return_if_fail (k > 0 && n > 0);
+
+  if (m <= 0)
+    return;
+  pb.kc = (k + n_blocks - 1) / n_blocks;
+  pk_gemm_block (0, m, 0, (n + PK_NR - 1) / PK_NR, a, lda, &pb, alpha, NULL, BENCH_CPU_ACT_NONE,
+                 NULL, 0, c, ldc);
+#else
+  g_return_if_reached ();
+#endif
+}
+
+void
+bench_cpu_packed_gemm (gint64                 m,
+                       const float           *a,
+                       gint64                 lda,
+                       const BenchCpuPackedB *b,
+                       const float           *bias,
+                       BenchCpuAct            act,
+                       const float           *residual,
+                       gint64                 ldr,
+                       float                 *c,
+                       gint64                 ldc)
+{
+#ifdef BENCH_CPU_X86
+  g_return_if_fail (bench_cpu_packed_gemm_supported ());
+  g_return_if_fail (b != NULL && lda >= b->k && ldc >= b->n);
+
+  if (m <= 0)
+    return;
+
+  {
+    gboolean parallel = m * b->n * b->k >= PK_PAR_MIN;
+    gint64 row_blocks = (m + PK_MC - 1) / PK_MC, nc = PK_NC;
+    PkJob job;
+
+    /* Narrower blocks when there would be fewer than 4 per thread (a
+     * sequence of 128 on 2 threads: 4 blocks of 8 panels for 768
+     * columns): a thread held back by the OS then leaves less behind. */
+    while (parallel && nc > 2 &&
+           row_blocks * ((b->n_panels + nc - 1) / nc) < 4 * (gint64) omp_get_max_threads ())
+      nc /= 2;
+    job = (PkJob) { m, a, lda, b, bias, act, residual, ldr, c, ldc,
+                    row_blocks, (b->n_panels + nc - 1) / nc, nc,
+                    { b, NULL, 0, FALSE, b->k, b->n, b->kc } };
+
+    /* Blocks of PK_MC rows x nc panels (k whole, so that a block of C
+     * is finished while it is in cache), claimed one at a time. */
+    if (parallel)
+      bench_cpu_parallel_for (job.row_blocks * job.col_blocks, pk_job_block, &job);
+    else
+      for (gint64 blk = 0; blk < job.row_blocks * job.col_blocks; blk++)
+        pk_job_block (blk, &job);
+  }
+#else
+  g_return_if_reached ();
+#endif
+}
+
 /* ---- STREAM triad ---- */
 
 static inline float

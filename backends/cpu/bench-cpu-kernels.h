@@ -90,6 +90,86 @@ gboolean     bench_cpu_sgemm_check      (gint64         m,
                                          gsize          max_full,
                                          BenchCpuCheck *check);
 
+/* ---- Work sharing that never waits for a thread that has not started ----
+ *
+ * bench_cpu_parallel_for() runs func (i, data) for every i in [0, n) on the
+ * calling thread and helper threads: omp_get_max_threads() - 1 of them,
+ * started when first needed and kept (with one thread, all runs inline). Chunks are claimed one at a time; the caller returns as
+ * soon as every chunk is finished, so a helper that the OS has not
+ * scheduled yet (other processes on the cores) costs nothing: the caller
+ * does its chunks. An OpenMP barrier would wait for it instead, for up to a
+ * scheduler time slice per op. Calls from a chunk, or while another thread
+ * uses the pool, run inline on the calling thread. */
+typedef void (*BenchCpuChunkFunc) (gint64    chunk,
+                                   gpointer  data);
+
+void             bench_cpu_parallel_for     (gint64             n,
+                                             BenchCpuChunkFunc  func,
+                                             gpointer           data);
+
+/* ---- Packed SGEMM with a fused epilogue (AVX2 + FMA) ----
+ *
+ * C[m x n] = act (A[m x k] B[k x n] + bias) + residual, row-major, for a B
+ * that does not change (a layer's weights): B is packed once into the
+ * panels the 4x24 register tile reads, so each call streams A and the
+ * packed panels, and bias, activation and residual are applied while the
+ * tile is still in registers (the output is written once, never re-read). */
+
+typedef enum
+{
+  BENCH_CPU_ACT_NONE,
+  BENCH_CPU_ACT_GELU_ERF,
+  BENCH_CPU_ACT_GELU_TANH,
+  BENCH_CPU_ACT_GELU_QUICK,
+} BenchCpuAct;
+
+typedef struct _BenchCpuPackedB BenchCpuPackedB;
+
+/* TRUE when this CPU can run bench_cpu_packed_gemm() (AVX2 and FMA). */
+gboolean         bench_cpu_packed_gemm_supported (void);
+/* Packs B [k x n]; @b_is_nk: @b is stored as [n x k] row-major (a linear
+ * layer's [out, in] weight), else [k x n]. NULL when out of memory. */
+BenchCpuPackedB *bench_cpu_packed_b_new     (gint64          k,
+                                             gint64          n,
+                                             const float    *b,
+                                             gboolean        b_is_nk);
+void             bench_cpu_packed_b_free    (BenchCpuPackedB *self);
+gint64           bench_cpu_packed_b_get_k   (const BenchCpuPackedB *self);
+gint64           bench_cpu_packed_b_get_n   (const BenchCpuPackedB *self);
+/* @bias [n] and @residual [m x n] (rows of @ldr) may be NULL. Neither @a
+ * nor @residual may overlap @c (C holds partial sums while k is walked).
+ * Only when bench_cpu_packed_gemm_supported(). */
+void             bench_cpu_packed_gemm      (gint64          m,
+                                             const float    *a,
+                                             gint64          lda,
+                                             const BenchCpuPackedB *b,
+                                             const float    *bias,
+                                             BenchCpuAct     act,
+                                             const float    *residual,
+                                             gint64          ldr,
+                                             float          *c,
+                                             gint64          ldc);
+/* C[m x n] = alpha A[m x k] B on the calling thread alone, with B an
+ * activation: [k x n], or [n x k] when @b_is_nk, rows of @ldb (packed a
+ * panel at a time on the way). For the many small matrices of attention,
+ * threaded by the caller over the batch. @a must not overlap @c. */
+void             bench_cpu_gemm_plain       (gint64          m,
+                                             gint64          n,
+                                             gint64          k,
+                                             float           alpha,
+                                             const float    *a,
+                                             gint64          lda,
+                                             const float    *b,
+                                             gint64          ldb,
+                                             gboolean        b_is_nk,
+                                             float          *c,
+                                             gint64          ldc);
+/* The epilogue's activation on one value, in double (for references). */
+double           bench_cpu_act_reference    (BenchCpuAct     act,
+                                             double          x);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BenchCpuPackedB, bench_cpu_packed_b_free)
+
 /* ---- STREAM triad: a[i] = b[i] + s * c[i] ---- */
 
 #define BENCH_CPU_TRIAD_SCALAR 3.0f

@@ -2,12 +2,17 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Linear layers, batched matmuls and convolutions go through oneDNN
- * primitives, created once per op and cached (re-creating a primitive
- * costs more than a small matmul). Every other op is a plain loop over
- * rows: the row kernels are compiled twice (Haswell: AVX2 + FMA, and the
- * baseline) and picked at load time, and the loops over rows are threaded
- * with OpenMP once the op is large enough to pay for a fork.
+ * Linear layers run on our packed GEMM (bench-cpu-kernels.h) where the CPU
+ * has AVX2 + FMA: weights packed once at prepare, bias, GELU and residual
+ * add applied on the tile in registers. Batched matmuls and convolutions
+ * (and linear layers without AVX2) go through oneDNN primitives, created
+ * once per op and cached (re-creating a primitive costs more than a small
+ * matmul). Every other op is a plain loop over rows: the row kernels are
+ * compiled twice (AVX2 + FMA, and the baseline) and picked at run time,
+ * and the loops over rows are shared between threads once the op is large
+ * enough to pay for it: the ops of transformers on bench_cpu_parallel_for()
+ * (no barrier that waits for a thread the OS has not scheduled), the
+ * others with OpenMP.
  *
  * exp, erf and tanh use polynomial approximations (Cephes exp, Abramowitz
  * and Stegun 7.1.26 erf): relative error below 1e-6, far inside the 1e-3
@@ -18,9 +23,11 @@
 #include <math.h>
 #include <string.h>
 
+#include <omp.h>
 #include <oneapi/dnnl/dnnl.h>
 
 #include "bench-error.h"
+#include "bench-cpu-kernels.h"
 #include "bench-cpu-ops.h"
 
 /* Lets the clamps and selects of the vector math be if-converted, hence
@@ -33,7 +40,15 @@
  * a fork and barrier cost more than copying a few hundred KiB. */
 #define PAR_MIN_COPY 262144
 
-#define CLONES __attribute__ ((target_clones ("arch=haswell", "default")))
+/* Row kernels are compiled twice, for AVX2 + FMA and for the baseline, and
+ * picked at run time from __builtin_cpu_supports(). Not with target_clones:
+ * on the development machine (Zen 3, GCC 12) its ifunc resolver picked the
+ * baseline clone, for "arch=haswell" (a CPU model, never an AMD one) and
+ * for "avx2" alike, so every row kernel ran without AVX. */
+#define ROW_KERNEL static inline __attribute__ ((always_inline))
+#define AVX2 __attribute__ ((target ("avx2,fma")))
+
+static gboolean cpu_avx2;
 
 #define IN(a, i)  ((const float *) (a)->in_data[i])
 #define OUT(a)    ((float *) (a)->out_data)
@@ -48,13 +63,51 @@ typedef struct
   gint64                sig[20];    /* what it was built for (see signature()) */
 } Prim;
 
+/* A linear layer's weight packed for bench_cpu_packed_gemm(). */
+typedef struct
+{
+  BenchCpuPackedB *packed;
+  gboolean         nk;      /* packed from an [N, K] weight */
+  /* Holds the weight's storage: while this lives, the address it is keyed
+   * by names the same, unchanged values (weights are read-only). */
+  BenchWeights    *owner;
+} Packed;
+
+/* A linear layer whose only reader is the next op, a GELU or a residual
+ * add: the linear writes that op's output directly (the activation or the
+ * residual applied on the tile in registers), and the op itself is then
+ * skipped. Planned at prepare for one BenchGraphBuffers; the pointers are
+ * checked again on every call, so any other buffers run both ops. */
+typedef struct
+{
+  const BenchOpArgs *linear;    /* args of the prepared buffers */
+  const BenchOpArgs *next;
+  const void        *data[4];   /* the linear's inputs (x, w, bias) and output */
+  const void        *next_in[2];
+  void              *next_out;
+  BenchCpuAct        act;
+  gint               residual;  /* input of the add that is not the linear's output, or -1 */
+  gboolean           done;      /* the linear wrote next's output in this pass */
+} Fusion;
+
 struct _BenchCpuOps
 {
   BenchOpTable  table;
   dnnl_engine_t engine;
   dnnl_stream_t stream;
-  GHashTable   *prims;   /* const BenchOp * -> Prim */
+  GHashTable   *prims;     /* const BenchOp * -> Prim */
+  GHashTable   *packed;    /* const float * (weight data) -> Packed */
+  GHashTable   *fusions;   /* const BenchOpArgs * (the linear's) -> Fusion */
+  GHashTable   *fused;     /* const BenchOpArgs * (the next op's) -> Fusion (not owned) */
 };
+
+static void
+packed_free (Packed *p)
+{
+  g_clear_pointer (&p->packed, bench_cpu_packed_b_free);
+  g_clear_pointer (&p->owner, bench_weights_unref);
+  g_free (p);
+}
 
 static void
 prim_free (Prim *p)
@@ -331,17 +384,17 @@ typedef float v8sf __attribute__ ((vector_size (32)));
 #define LOAD8(p) ({ v8sf v_; memcpy (&v_, (p), sizeof v_); v_; })
 
 /* y[m, n] = alpha x[m, :] . w[n, :] (+ bias[n]) for n in [n0, n1): w rows of K. */
-CLONES static void
-small_nk (const float *x,
-          gint64       M,
-          gint64       K,
-          const float *w,
-          gint64       n0,
-          gint64       n1,
-          const float *bias,
-          float        alpha,
-          float       *y,
-          gint64       ldy)
+ROW_KERNEL void
+small_nk_impl (const float *x,
+               gint64       M,
+               gint64       K,
+               const float *w,
+               gint64       n0,
+               gint64       n1,
+               const float *bias,
+               float        alpha,
+               float       *y,
+               gint64       ldy)
 {
   for (gint64 n = n0; n < n1; n++)
     {
@@ -370,22 +423,67 @@ small_nk (const float *x,
     }
 }
 
-#define KN_BLOCK 256
+AVX2 static void
+small_nk_avx2 (const float *x,
+               gint64       M,
+               gint64       K,
+               const float *w,
+               gint64       n0,
+               gint64       n1,
+               const float *bias,
+               float        alpha,
+               float       *y,
+               gint64       ldy)
+{
+  small_nk_impl (x, M, K, w, n0, n1, bias, alpha, y, ldy);
+}
 
-/* y[m, n] = alpha sum_k x[m, k] w[k, n] (+ bias[n]) for n in [n0, n1),
- * n1 - n0 <= KN_BLOCK: w rows of ldw. */
-CLONES static void
-small_kn (const float *x,
+static void
+small_nk_base (const float *x,
+               gint64       M,
+               gint64       K,
+               const float *w,
+               gint64       n0,
+               gint64       n1,
+               const float *bias,
+               float        alpha,
+               float       *y,
+               gint64       ldy)
+{
+  small_nk_impl (x, M, K, w, n0, n1, bias, alpha, y, ldy);
+}
+
+static void
+small_nk (const float *x,
           gint64       M,
           gint64       K,
           const float *w,
-          gint64       ldw,
           gint64       n0,
           gint64       n1,
           const float *bias,
           float        alpha,
           float       *y,
           gint64       ldy)
+{
+  (cpu_avx2 ? small_nk_avx2 : small_nk_base) (x, M, K, w, n0, n1, bias, alpha, y, ldy);
+}
+
+#define KN_BLOCK 256
+
+/* y[m, n] = alpha sum_k x[m, k] w[k, n] (+ bias[n]) for n in [n0, n1),
+ * n1 - n0 <= KN_BLOCK: w rows of ldw. */
+ROW_KERNEL void
+small_kn_impl (const float *x,
+               gint64       M,
+               gint64       K,
+               const float *w,
+               gint64       ldw,
+               gint64       n0,
+               gint64       n1,
+               const float *bias,
+               float        alpha,
+               float       *y,
+               gint64       ldy)
 {
   float acc[SMALL_M][KN_BLOCK];
   gint64 nn = n1 - n0;
@@ -409,6 +507,54 @@ small_kn (const float *x,
   for (gint64 m = 0; m < M; m++)
     for (gint64 j = 0; j < nn; j++)
       y[m * ldy + n0 + j] = alpha * acc[m][j] + (bias != NULL ? bias[n0 + j] : 0.0f);
+}
+
+AVX2 static void
+small_kn_avx2 (const float *x,
+               gint64       M,
+               gint64       K,
+               const float *w,
+               gint64       ldw,
+               gint64       n0,
+               gint64       n1,
+               const float *bias,
+               float        alpha,
+               float       *y,
+               gint64       ldy)
+{
+  small_kn_impl (x, M, K, w, ldw, n0, n1, bias, alpha, y, ldy);
+}
+
+static void
+small_kn_base (const float *x,
+               gint64       M,
+               gint64       K,
+               const float *w,
+               gint64       ldw,
+               gint64       n0,
+               gint64       n1,
+               const float *bias,
+               float        alpha,
+               float       *y,
+               gint64       ldy)
+{
+  small_kn_impl (x, M, K, w, ldw, n0, n1, bias, alpha, y, ldy);
+}
+
+static void
+small_kn (const float *x,
+          gint64       M,
+          gint64       K,
+          const float *w,
+          gint64       ldw,
+          gint64       n0,
+          gint64       n1,
+          const float *bias,
+          float        alpha,
+          float       *y,
+          gint64       ldy)
+{
+  (cpu_avx2 ? small_kn_avx2 : small_kn_base) (x, M, K, w, ldw, n0, n1, bias, alpha, y, ldy);
 }
 
 static void
@@ -477,6 +623,247 @@ is_small (const BenchOpArgs *a)
   return FALSE;
 }
 
+/* --- packed linear layers and fusions --- */
+
+static void
+linear_dims (const BenchOpArgs *a,
+             gint64            *M,
+             gint64            *N,
+             gint64            *K)
+{
+  const BenchTensor *w = a->in[1];
+  gboolean tw = a->op->p.linear.transpose_w;
+
+  *K = tw ? w->shape[0] : w->shape[1];
+  *N = tw ? w->shape[1] : w->shape[0];
+  *M = a->in[0]->numel / *K;
+}
+
+static Packed *
+lookup_packed (BenchCpuOps       *self,
+               const BenchOpArgs *a)
+{
+  Packed *p = g_hash_table_lookup (self->packed, a->in_data[1]);
+  gint64 M, N, K;
+
+  if (p == NULL)
+    return NULL;
+  linear_dims (a, &M, &N, &K);
+  if (p->nk != !a->op->p.linear.transpose_w ||
+      bench_cpu_packed_b_get_k (p->packed) != K || bench_cpu_packed_b_get_n (p->packed) != N)
+    return NULL;
+  return p;
+}
+
+static gboolean
+fusion_matches (const Fusion      *f,
+                const BenchOpArgs *a)
+{
+  const BenchOpArgs *b = f->next;
+
+  if (a != f->linear || a->out_data != f->data[3])
+    return FALSE;
+  for (guint i = 0; i < a->op->n_inputs; i++)
+    if (a->in_data[i] != f->data[i])
+      return FALSE;
+  /* The next op's args are in the same buffers as @a: still those planned. */
+  return b->out_data == f->next_out && b->in_data[0] == f->next_in[0] &&
+         (b->op->n_inputs < 2 || b->in_data[1] == f->next_in[1]);
+}
+
+/* The linear layer through bench_cpu_packed_gemm() when its weight was
+ * packed at prepare; FALSE to fall back on oneDNN. */
+static gboolean
+packed_linear (BenchCpuOps       *self,
+               const BenchOpArgs *a)
+{
+  Packed *p;
+  Fusion *f;
+  gint64 M, N, K;
+  const float *bias = a->op->n_inputs > 2 ? IN (a, 2) : NULL;
+
+  if ((p = lookup_packed (self, a)) == NULL)
+    return FALSE;
+  linear_dims (a, &M, &N, &K);
+
+  f = g_hash_table_lookup (self->fusions, a);
+  if (f != NULL && fusion_matches (f, a))
+    {
+      const float *residual = f->residual >= 0 ? f->next->in_data[f->residual] : NULL;
+
+      bench_cpu_packed_gemm (M, IN (a, 0), K, p->packed, bias, f->act, residual, N,
+                             f->next->out_data, N);
+      f->done = TRUE;
+      return TRUE;
+    }
+  if (f != NULL)
+    f->done = FALSE;
+  bench_cpu_packed_gemm (M, IN (a, 0), K, p->packed, bias, BENCH_CPU_ACT_NONE, NULL, 0, OUT (a), N);
+  return TRUE;
+}
+
+/* TRUE when the linear before @a already wrote @a's output. */
+static gboolean
+already_fused (BenchCpuOps       *self,
+               const BenchOpArgs *a)
+{
+  Fusion *f = g_hash_table_lookup (self->fused, a);
+
+  if (f == NULL || !f->done || f->next != a || a->out_data != f->next_out)
+    return FALSE;
+  f->done = FALSE;
+  return TRUE;
+}
+
+static gboolean
+overlaps (const void *a,
+          gint64      a_bytes,
+          const void *b,
+          gint64      b_bytes)
+{
+  const guint8 *pa = a, *pb = b;
+
+  return pa < pb + b_bytes && pb < pa + a_bytes;
+}
+
+/* Plans the fusion of linear op @i with op @i + 1 (see Fusion). */
+static void
+plan_fusion (BenchCpuOps       *self,
+             BenchGraphBuffers *buffers,
+             guint              i)
+{
+  BenchGraph *graph = bench_graph_buffers_get_graph (buffers);
+  const BenchOpArgs *a = bench_graph_buffers_get_op_args (buffers, i), *b;
+  const BenchTensor *t = a->out;
+  BenchCpuAct act = BENCH_CPU_ACT_NONE;
+  gint residual = -1;
+  gint64 bytes = t->numel * sizeof (float);
+  Fusion *f;
+
+  /* Forget an earlier plan for these args (and where it was looked up). */
+  if ((f = g_hash_table_lookup (self->fusions, a)) != NULL)
+    {
+      if (g_hash_table_lookup (self->fused, f->next) == f)
+        g_hash_table_remove (self->fused, f->next);
+      g_hash_table_remove (self->fusions, a);
+    }
+  if (i + 1 >= bench_graph_get_n_ops (graph))
+    return;
+  b = bench_graph_buffers_get_op_args (buffers, i + 1);
+
+  /* The linear's output must be a plain intermediate read by @b alone. */
+  if (t->role != BENCH_TENSOR_ACTIVATION || t->alias_of >= 0 || t->last_use != (gint) i + 1 ||
+      b->out->numel != t->numel)
+    return;
+  for (guint v = 0; v < bench_graph_get_n_tensors (graph); v++)
+    if (bench_graph_get_tensor (graph, v)->alias_of == (gint) t->id)
+      return;
+
+  if (b->op->kind == BENCH_OP_GELU && b->in[0] == t)
+    act = b->op->p.gelu.kind == BENCH_GELU_TANH ? BENCH_CPU_ACT_GELU_TANH
+        : b->op->p.gelu.kind == BENCH_GELU_QUICK ? BENCH_CPU_ACT_GELU_QUICK
+        : BENCH_CPU_ACT_GELU_ERF;
+  else if (b->op->kind == BENCH_OP_ADD && (b->in[0] == t) != (b->in[1] == t) &&
+           b->in[0]->numel == b->in[1]->numel && b->in[0]->dtype == BENCH_DTYPE_F32 &&
+           b->in[1]->dtype == BENCH_DTYPE_F32)
+    residual = b->in[0] == t ? 1 : 0;
+  else
+    return;
+
+  /* The output is written while the linear's inputs (and the residual)
+   * are read: it must share no memory with them. */
+  for (guint k = 0; k < a->op->n_inputs; k++)
+    if (overlaps (b->out_data, bytes, a->in_data[k], a->in[k]->numel * sizeof (float)))
+      return;
+  if (residual >= 0 && overlaps (b->out_data, bytes, b->in_data[residual], bytes))
+    return;
+
+  f = g_new0 (Fusion, 1);
+  f->linear = a;
+  f->next = b;
+  for (guint k = 0; k < a->op->n_inputs; k++)
+    f->data[k] = a->in_data[k];
+  f->data[3] = a->out_data;
+  f->next_in[0] = b->in_data[0];
+  f->next_in[1] = b->op->n_inputs > 1 ? b->in_data[1] : NULL;
+  f->next_out = b->out_data;
+  f->act = act;
+  f->residual = residual;
+  g_hash_table_insert (self->fusions, (gpointer) a, f);
+  g_hash_table_insert (self->fused, (gpointer) b, f);
+}
+
+/* Packs the weight of linear op @a (once per weight) and plans its fusion. */
+static gboolean
+prepare_packed (BenchCpuOps       *self,
+                BenchGraphBuffers *buffers,
+                guint              i,
+                GError           **error)
+{
+  const BenchOpArgs *a = bench_graph_buffers_get_op_args (buffers, i);
+  BenchWeights *weights = bench_graph_buffers_get_weights (buffers);
+  gint64 M, N, K;
+  Packed *p;
+
+  if (!bench_cpu_packed_gemm_supported () || weights == NULL ||
+      a->in[1]->role != BENCH_TENSOR_WEIGHT || a->in[0]->dtype != BENCH_DTYPE_F32)
+    return TRUE;
+  linear_dims (a, &M, &N, &K);
+  if (K <= 0 || N <= 0)
+    return TRUE;
+
+  if (lookup_packed (self, a) == NULL)
+    {
+      p = g_new0 (Packed, 1);
+      p->nk = !a->op->p.linear.transpose_w;
+      p->packed = bench_cpu_packed_b_new (K, N, IN (a, 1), p->nk);
+      if (p->packed == NULL)
+        {
+          g_free (p);
+          g_set_error (error, BENCH_ERROR, BENCH_ERROR_DEVICE,
+                       "Out of memory packing the %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT
+                       " weight “%s” of op “%s” on cpu: use a smaller model",
+                       N, K, a->in[1]->name, a->op->name);
+          return FALSE;
+        }
+      p->owner = bench_weights_ref (weights);
+      g_hash_table_replace (self->packed, (gpointer) a->in_data[1], p);
+    }
+  plan_fusion (self, buffers, i);
+  return TRUE;
+}
+
+/* Batched matmul on our GEMM: one batch matrix per chunk of work. */
+static void
+plain_matmul_one (gint64   z,
+                  gpointer data)
+{
+  const BenchOpArgs *a = data;
+  const BenchTensor *ta = a->in[0], *out = a->out;
+  guint nd = ta->n_dims;
+  gint64 M = ta->shape[nd - 2], K = ta->shape[nd - 1], N = out->shape[nd - 1];
+  gboolean tb = a->op->p.matmul.transpose_b;
+  gint64 sb = a->in_mat_stride[1] > 0 ? a->in_mat_stride[1] : K * N;
+
+  bench_cpu_gemm_plain (M, N, K, a->op->p.matmul.alpha, IN (a, 0) + z * M * K, K,
+                        IN (a, 1) + z * sb, tb ? K : N, tb, OUT (a) + z * M * N, N);
+}
+
+static void
+plain_matmul (const BenchOpArgs *a)
+{
+  const BenchTensor *ta = a->in[0], *out = a->out;
+  guint nd = ta->n_dims;
+  gint64 M = ta->shape[nd - 2], K = ta->shape[nd - 1], N = out->shape[nd - 1];
+  gint64 batch = out->numel / (M * N);
+
+  if (out->numel * K >= PAR_MIN)
+    bench_cpu_parallel_for (batch, plain_matmul_one, (gpointer) a);
+  else
+    for (gint64 z = 0; z < batch; z++)
+      plain_matmul_one (z, (gpointer) a);
+}
+
 static gboolean
 cpu_prim_op (const BenchOpArgs  *a,
              gpointer            user_data,
@@ -495,6 +882,16 @@ cpu_prim_op (const BenchOpArgs  *a,
         small_matmul (a);
       return TRUE;
     }
+  if (a->op->kind == BENCH_OP_LINEAR && packed_linear (self, a))
+    return TRUE;
+  if (a->op->kind == BENCH_OP_MATMUL && cpu_avx2)
+    {
+      if (a->out->numel > 0 && a->in[0]->shape[a->in[0]->n_dims - 1] > 0)
+        plain_matmul (a);
+      else
+        memset (a->out_data, 0, a->out->numel * sizeof (float));
+      return TRUE;
+    }
 
   if ((p = get_prim (self, a, error)) == NULL)
     return FALSE;
@@ -503,6 +900,47 @@ cpu_prim_op (const BenchOpArgs  *a,
   data[n++] = a->out_data;
   g_assert (n == p->n_args);
   return prim_run (self, p, a->op, data, error);
+}
+
+/* --- work sharing --- */
+
+/* Rows [r0, r1) of an op. */
+typedef void (*RowsFunc) (const BenchOpArgs *a,
+                          gint64             r0,
+                          gint64             r1);
+
+typedef struct
+{
+  const BenchOpArgs *a;
+  RowsFunc           func;
+  gint64             rows;
+  gint64             n_chunks;
+} RowsJob;
+
+static void
+rows_chunk (gint64   i,
+            gpointer data)
+{
+  const RowsJob *j = data;
+
+  j->func (j->a, j->rows * i / j->n_chunks, j->rows * (i + 1) / j->n_chunks);
+}
+
+/* @func over all @rows: on bench_cpu_parallel_for() (which never waits for
+ * a helper thread that has not started) when @parallel, in a few chunks
+ * per thread so that a helper joining late still takes a share. */
+static void
+for_rows (const BenchOpArgs *a,
+          gint64             rows,
+          gboolean           parallel,
+          RowsFunc           func)
+{
+  RowsJob job = { a, func, rows, MIN (rows, 4 * (gint64) omp_get_max_threads ()) };
+
+  if (!parallel || job.n_chunks <= 1)
+    func (a, 0, rows);
+  else
+    bench_cpu_parallel_for (job.n_chunks, rows_chunk, &job);
 }
 
 /* --- vector math --- */
@@ -551,11 +989,11 @@ typedef enum
   UNARY_RELU,
 } Unary;
 
-CLONES static void
-unary_run (Unary        kind,
-           const float *x,
-           float       *y,
-           gint64       n)
+ROW_KERNEL void
+unary_run_impl (Unary        kind,
+                const float *x,
+                float       *y,
+                gint64       n)
 {
   switch (kind)
     {
@@ -601,6 +1039,33 @@ unary_run (Unary        kind,
     }
 }
 
+AVX2 static void
+unary_run_avx2 (Unary        kind,
+                const float *x,
+                float       *y,
+                gint64       n)
+{
+  unary_run_impl (kind, x, y, n);
+}
+
+static void
+unary_run_base (Unary        kind,
+                const float *x,
+                float       *y,
+                gint64       n)
+{
+  unary_run_impl (kind, x, y, n);
+}
+
+static void
+unary_run (Unary        kind,
+           const float *x,
+           float       *y,
+           gint64       n)
+{
+  (cpu_avx2 ? unary_run_avx2 : unary_run_base) (kind, x, y, n);
+}
+
 static void
 unary (Unary        kind,
        const float *x,
@@ -624,6 +1089,8 @@ cpu_gelu (const BenchOpArgs  *a,
              : a->op->p.gelu.kind == BENCH_GELU_QUICK ? UNARY_GELU_QUICK
              : UNARY_GELU_ERF;
 
+  if (already_fused (user_data, a))
+    return TRUE;
   unary (kind, IN (a, 0), OUT (a), a->out->numel);
   return TRUE;
 }
@@ -657,12 +1124,12 @@ cpu_tanh (const BenchOpArgs  *a,
 
 /* --- element-wise binary --- */
 
-CLONES static void
-binary_run (gboolean     mul,
-            const float *x,
-            const float *b,
-            float       *y,
-            gint64       n)
+ROW_KERNEL void
+binary_run_impl (gboolean     mul,
+                 const float *x,
+                 const float *b,
+                 float       *y,
+                 gint64       n)
 {
   if (mul)
     {
@@ -678,32 +1145,63 @@ binary_run (gboolean     mul,
     }
 }
 
-static gboolean
-binary (const BenchOpArgs *a,
-        gboolean           mul)
+AVX2 static void
+binary_run_avx2 (gboolean     mul,
+                 const float *x,
+                 const float *b,
+                 float       *y,
+                 gint64       n)
+{
+  binary_run_impl (mul, x, b, y, n);
+}
+
+static void
+binary_run_base (gboolean     mul,
+                 const float *x,
+                 const float *b,
+                 float       *y,
+                 gint64       n)
+{
+  binary_run_impl (mul, x, b, y, n);
+}
+
+static void
+binary_run (gboolean     mul,
+            const float *x,
+            const float *b,
+            float       *y,
+            gint64       n)
+{
+  (cpu_avx2 ? binary_run_avx2 : binary_run_base) (mul, x, b, y, n);
+}
+
+#define BINARY_CHUNK 8192
+
+/* Pieces of BINARY_CHUNK elements, or (b repeated) rows of b's size. */
+static void
+binary_rows (const BenchOpArgs *a,
+             gint64             r0,
+             gint64             r1)
 {
   const float *x = IN (a, 0), *b = IN (a, 1);
   float *y = OUT (a);
   gint64 n = a->out->numel, nb = a->in[1]->numel;
+  gboolean mul = a->op->kind == BENCH_OP_MUL;
 
-  if (nb == n)
-    {
-      const gint64 chunk = 8192;
-      gint64 n_chunks = (n + chunk - 1) / chunk;
+  for (gint64 r = r0; r < r1; r++)
+    if (nb == n)
+      binary_run (mul, x + r * BINARY_CHUNK, b + r * BINARY_CHUNK, y + r * BINARY_CHUNK,
+                  MIN (BINARY_CHUNK, n - r * BINARY_CHUNK));
+    else
+      binary_run (mul, x + r * nb, b, y + r * nb, nb);
+}
 
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
-      for (gint64 c = 0; c < n_chunks; c++)
-        binary_run (mul, x + c * chunk, b + c * chunk, y + c * chunk, MIN (chunk, n - c * chunk));
-    }
-  else
-    {
-      /* b repeated over the leading dims of a. */
-      gint64 outer = n / nb;
+static gboolean
+binary (const BenchOpArgs *a)
+{
+  gint64 n = a->out->numel, nb = a->in[1]->numel;
 
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
-      for (gint64 o = 0; o < outer; o++)
-        binary_run (mul, x + o * nb, b, y + o * nb, nb);
-    }
+  for_rows (a, nb == n ? (n + BINARY_CHUNK - 1) / BINARY_CHUNK : n / nb, n >= PAR_MIN, binary_rows);
   return TRUE;
 }
 
@@ -712,7 +1210,9 @@ cpu_add (const BenchOpArgs  *a,
          gpointer            user_data,
          GError            **error)
 {
-  return binary (a, FALSE);
+  if (already_fused (user_data, a))
+    return TRUE;
+  return binary (a);
 }
 
 static gboolean
@@ -720,19 +1220,19 @@ cpu_mul (const BenchOpArgs  *a,
          gpointer            user_data,
          GError            **error)
 {
-  return binary (a, TRUE);
+  return binary (a);
 }
 
 /* --- normalisation --- */
 
-CLONES static void
-layer_norm_row (const float *x,
-                const float *g,
-                const float *b,
-                float       *y,
-                gint64       n,
-                float        eps,
-                gboolean     rms)
+ROW_KERNEL void
+layer_norm_row_impl (const float *x,
+                     const float *g,
+                     const float *b,
+                     float       *y,
+                     gint64       n,
+                     float        eps,
+                     gboolean     rms)
 {
   float mean = 0.0f, var = 0.0f, rstd;
 
@@ -761,20 +1261,64 @@ layer_norm_row (const float *x,
     }
 }
 
-static gboolean
-norm_rows (const BenchOpArgs *a,
-           gboolean           rms)
+AVX2 static void
+layer_norm_row_avx2 (const float *x,
+                     const float *g,
+                     const float *b,
+                     float       *y,
+                     gint64       n,
+                     float        eps,
+                     gboolean     rms)
 {
+  layer_norm_row_impl (x, g, b, y, n, eps, rms);
+}
+
+static void
+layer_norm_row_base (const float *x,
+                     const float *g,
+                     const float *b,
+                     float       *y,
+                     gint64       n,
+                     float        eps,
+                     gboolean     rms)
+{
+  layer_norm_row_impl (x, g, b, y, n, eps, rms);
+}
+
+static void
+layer_norm_row (const float *x,
+                const float *g,
+                const float *b,
+                float       *y,
+                gint64       n,
+                float        eps,
+                gboolean     rms)
+{
+  (cpu_avx2 ? layer_norm_row_avx2 : layer_norm_row_base) (x, g, b, y, n, eps, rms);
+}
+
+static void
+norm_range (const BenchOpArgs *a,
+            gint64             r0,
+            gint64             r1)
+{
+  gboolean rms = a->op->kind == BENCH_OP_RMS_NORM;
   gint64 n = a->out->shape[a->out->n_dims - 1];
-  gint64 rows = a->out->numel / n;
   const float *x = IN (a, 0), *g = IN (a, 1);
   const float *b = !rms && a->op->n_inputs > 2 ? IN (a, 2) : NULL;
   float eps = a->op->p.norm.eps;
   float *y = OUT (a);
 
-#pragma omp parallel for schedule(static) if (a->out->numel >= PAR_MIN)
-  for (gint64 r = 0; r < rows; r++)
+  for (gint64 r = r0; r < r1; r++)
     layer_norm_row (x + r * n, g, b, y + r * n, n, eps, rms);
+}
+
+static gboolean
+norm_rows (const BenchOpArgs *a)
+{
+  gint64 n = a->out->shape[a->out->n_dims - 1];
+
+  for_rows (a, a->out->numel / n, a->out->numel >= PAR_MIN, norm_range);
   return TRUE;
 }
 
@@ -783,7 +1327,7 @@ cpu_layer_norm (const BenchOpArgs  *a,
                 gpointer            user_data,
                 GError            **error)
 {
-  return norm_rows (a, FALSE);
+  return norm_rows (a);
 }
 
 static gboolean
@@ -791,17 +1335,17 @@ cpu_rms_norm (const BenchOpArgs  *a,
               gpointer            user_data,
               GError            **error)
 {
-  return norm_rows (a, TRUE);
+  return norm_rows (a);
 }
 
-CLONES static void
-group_norm_group (const float *x,
-                  const float *g,
-                  const float *b,
-                  float       *y,
-                  gint64       channels,
-                  gint64       len,
-                  float        eps)
+ROW_KERNEL void
+group_norm_group_impl (const float *x,
+                       const float *g,
+                       const float *b,
+                       float       *y,
+                       gint64       channels,
+                       gint64       len,
+                       float        eps)
 {
   gint64 n = channels * len;
   float mean = 0.0f, var = 0.0f, rstd;
@@ -824,6 +1368,42 @@ group_norm_group (const float *x,
       for (gint64 l = 0; l < len; l++)
         yc[l] = xc[l] * scale + shift;
     }
+}
+
+AVX2 static void
+group_norm_group_avx2 (const float *x,
+                       const float *g,
+                       const float *b,
+                       float       *y,
+                       gint64       channels,
+                       gint64       len,
+                       float        eps)
+{
+  group_norm_group_impl (x, g, b, y, channels, len, eps);
+}
+
+static void
+group_norm_group_base (const float *x,
+                       const float *g,
+                       const float *b,
+                       float       *y,
+                       gint64       channels,
+                       gint64       len,
+                       float        eps)
+{
+  group_norm_group_impl (x, g, b, y, channels, len, eps);
+}
+
+static void
+group_norm_group (const float *x,
+                  const float *g,
+                  const float *b,
+                  float       *y,
+                  gint64       channels,
+                  gint64       len,
+                  float        eps)
+{
+  (cpu_avx2 ? group_norm_group_avx2 : group_norm_group_base) (x, g, b, y, channels, len, eps);
 }
 
 static gboolean
@@ -850,13 +1430,13 @@ cpu_group_norm (const BenchOpArgs  *a,
 
 /* Positions [0, limit] are candidates; @keep (or NULL) masks some out.
  * Masked positions get 0; a row with nothing kept comes out as zeros. */
-CLONES static void
-softmax_row (const float *x,
-             float       *y,
-             gint64       n,
-             gint64       limit,
-             const float *keep,
-             float        scale)
+ROW_KERNEL void
+softmax_row_impl (const float *x,
+                  float       *y,
+                  gint64       n,
+                  gint64       limit,
+                  const float *keep,
+                  float        scale)
 {
   float mx = -INFINITY, sum = 0.0f, inv;
   gint64 m = MIN (limit + 1, n);
@@ -900,10 +1480,43 @@ softmax_row (const float *x,
     y[j] = 0.0f;
 }
 
-static gboolean
-cpu_softmax (const BenchOpArgs  *a,
-             gpointer            user_data,
-             GError            **error)
+AVX2 static void
+softmax_row_avx2 (const float *x,
+                  float       *y,
+                  gint64       n,
+                  gint64       limit,
+                  const float *keep,
+                  float        scale)
+{
+  softmax_row_impl (x, y, n, limit, keep, scale);
+}
+
+static void
+softmax_row_base (const float *x,
+                  float       *y,
+                  gint64       n,
+                  gint64       limit,
+                  const float *keep,
+                  float        scale)
+{
+  softmax_row_impl (x, y, n, limit, keep, scale);
+}
+
+static void
+softmax_row (const float *x,
+             float       *y,
+             gint64       n,
+             gint64       limit,
+             const float *keep,
+             float        scale)
+{
+  (cpu_avx2 ? softmax_row_avx2 : softmax_row_base) (x, y, n, limit, keep, scale);
+}
+
+static void
+softmax_range (const BenchOpArgs *a,
+               gint64             r0,
+               gint64             r1)
 {
   const BenchTensor *t = a->out;
   guint nd = t->n_dims;
@@ -917,14 +1530,23 @@ cpu_softmax (const BenchOpArgs  *a,
   const float *x = IN (a, 0);
   float *y = OUT (a);
 
-#pragma omp parallel for schedule(static) if (t->numel >= PAR_MIN)
-  for (gint64 r = 0; r < rows; r++)
+  for (gint64 r = r0; r < r1; r++)
     {
       gint64 q = r % Lq, bi = r / per_batch;
       gint64 limit = mask == BENCH_MASK_CAUSAL ? q + (Lk - Lq) : Lk - 1;
 
       softmax_row (x + r * Lk, y + r * Lk, Lk, limit, keep ? keep + bi * Lk : NULL, scale);
     }
+}
+
+static gboolean
+cpu_softmax (const BenchOpArgs  *a,
+             gpointer            user_data,
+             GError            **error)
+{
+  gint64 Lk = a->out->shape[a->out->n_dims - 1];
+
+  for_rows (a, a->out->numel / Lk, a->out->numel >= PAR_MIN, softmax_range);
   return TRUE;
 }
 
@@ -965,10 +1587,11 @@ cpu_reshape (const BenchOpArgs  *a,
   return TRUE;
 }
 
-static gboolean
-cpu_permute (const BenchOpArgs  *a,
-             gpointer            user_data,
-             GError            **error)
+/* Rows are output rows (the last axis) over the first three axes. */
+static void
+permute_range (const BenchOpArgs *a,
+               gint64             r0,
+               gint64             r1)
 {
   const BenchTensor *x = a->in[0], *o = a->out;
   const guint *perm = a->op->p.permute.perm;
@@ -986,21 +1609,29 @@ cpu_permute (const BenchOpArgs  *a,
       ostr[i] = i < pad ? 0 : in_stride[perm[i - pad]];
     }
 
-#pragma omp parallel for collapse(3) schedule(static) if (o->numel >= PAR_MIN_COPY)
-  for (gint64 i0 = 0; i0 < dims[0]; i0++)
-    for (gint64 i1 = 0; i1 < dims[1]; i1++)
-      for (gint64 i2 = 0; i2 < dims[2]; i2++)
-        {
-          const guint32 *src = xd + i0 * ostr[0] + i1 * ostr[1] + i2 * ostr[2];
-          guint32 *dst = y + ((i0 * dims[1] + i1) * dims[2] + i2) * dims[3];
+  for (gint64 r = r0; r < r1; r++)
+    {
+      gint64 i2 = r % dims[2], i1 = r / dims[2] % dims[1], i0 = r / (dims[2] * dims[1]);
+      const guint32 *src = xd + i0 * ostr[0] + i1 * ostr[1] + i2 * ostr[2];
+      guint32 *dst = y + r * dims[3];
 
-          /* The last axis kept in place (heads split/merge): one copy. */
-          if (ostr[3] == 1)
-            memcpy (dst, src, dims[3] * sizeof (guint32));
-          else
-            for (gint64 i3 = 0; i3 < dims[3]; i3++)
-              dst[i3] = src[i3 * ostr[3]];
-        }
+      /* The last axis kept in place (heads split/merge): one copy. */
+      if (ostr[3] == 1)
+        memcpy (dst, src, dims[3] * sizeof (guint32));
+      else
+        for (gint64 i3 = 0; i3 < dims[3]; i3++)
+          dst[i3] = src[i3 * ostr[3]];
+    }
+}
+
+static gboolean
+cpu_permute (const BenchOpArgs  *a,
+             gpointer            user_data,
+             GError            **error)
+{
+  const BenchTensor *o = a->out;
+
+  for_rows (a, o->numel / o->shape[o->n_dims - 1], o->numel >= PAR_MIN_COPY, permute_range);
   return TRUE;
 }
 
@@ -1121,9 +1752,9 @@ cpu_pool2d (const BenchOpArgs  *a,
   return TRUE;
 }
 
-CLONES static float
-sum_row (const float *x,
-         gint64       n)
+ROW_KERNEL float
+sum_row_impl (const float *x,
+              gint64       n)
 {
   float sum = 0.0f;
 
@@ -1131,6 +1762,27 @@ sum_row (const float *x,
   for (gint64 i = 0; i < n; i++)
     sum += x[i];
   return sum;
+}
+
+AVX2 static float
+sum_row_avx2 (const float *x,
+              gint64       n)
+{
+  return sum_row_impl (x, n);
+}
+
+static float
+sum_row_base (const float *x,
+              gint64       n)
+{
+  return sum_row_impl (x, n);
+}
+
+static float
+sum_row (const float *x,
+         gint64       n)
+{
+  return (cpu_avx2 ? sum_row_avx2 : sum_row_base) (x, n);
 }
 
 static gboolean
@@ -1158,6 +1810,9 @@ bench_cpu_ops_new (GError **error)
   dnnl_status_t status;
 
   self->prims = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) prim_free);
+  self->packed = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) packed_free);
+  self->fusions = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->fused = g_hash_table_new (NULL, NULL);
   if ((status = dnnl_engine_create (&self->engine, dnnl_cpu, 0)) != dnnl_success ||
       (status = dnnl_stream_create (&self->stream, self->engine, dnnl_stream_default_flags)) != dnnl_success)
     {
@@ -1166,6 +1821,7 @@ bench_cpu_ops_new (GError **error)
       return NULL;
     }
 
+  cpu_avx2 = bench_cpu_packed_gemm_supported ();
   self->table.name = "cpu";
   self->table.user_data = self;
   self->table.kernels[BENCH_OP_LINEAR] = cpu_prim_op;
@@ -1202,6 +1858,9 @@ bench_cpu_ops_free (BenchCpuOps *self)
     return;
   /* Primitives before the engine they were created on. */
   g_clear_pointer (&self->prims, g_hash_table_unref);
+  g_clear_pointer (&self->fused, g_hash_table_unref);
+  g_clear_pointer (&self->fusions, g_hash_table_unref);
+  g_clear_pointer (&self->packed, g_hash_table_unref);
   g_clear_pointer (&self->stream, dnnl_stream_destroy);
   g_clear_pointer (&self->engine, dnnl_engine_destroy);
   g_free (self);
@@ -1222,7 +1881,18 @@ bench_cpu_ops_prepare (BenchCpuOps        *self,
   BenchGraph *graph = bench_graph_buffers_get_graph (buffers);
   guint n_ops = bench_graph_get_n_ops (graph);
 
+  BenchWeights *weights = bench_graph_buffers_get_weights (buffers);
+  GHashTableIter iter;
+  Packed *p;
+
   g_return_val_if_fail (self != NULL, FALSE);
+
+  /* Weights of earlier buffers are packed no more (their memory is freed
+   * with the last of them): the weights of these ones are. */
+  g_hash_table_iter_init (&iter, self->packed);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &p))
+    if (p->owner != weights)
+      g_hash_table_iter_remove (&iter);
 
   for (guint i = 0; i < n_ops; i++)
     {
@@ -1231,7 +1901,15 @@ bench_cpu_ops_prepare (BenchCpuOps        *self,
       switch (a->op->kind)
         {
         case BENCH_OP_LINEAR:
+          if (!is_small (a) && !prepare_packed (self, buffers, i, error))
+            return FALSE;
+          if (!is_small (a) && lookup_packed (self, a) == NULL && get_prim (self, a, error) == NULL)
+            return FALSE;
+          break;
         case BENCH_OP_MATMUL:
+          if (!is_small (a) && !cpu_avx2 && get_prim (self, a, error) == NULL)
+            return FALSE;
+          break;
         case BENCH_OP_CONV1D:
         case BENCH_OP_CONV2D:
           if (!is_small (a) && get_prim (self, a, error) == NULL)
@@ -1250,4 +1928,24 @@ bench_cpu_ops_prepare_func (gpointer             self,
                             GError             **error)
 {
   return bench_cpu_ops_prepare (self, buffers, error);
+}
+
+guint
+bench_cpu_ops_count_fused (BenchCpuOps       *self,
+                           BenchGraphBuffers *buffers)
+{
+  guint n_ops = bench_graph_get_n_ops (bench_graph_buffers_get_graph (buffers));
+  guint count = 0;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  for (guint i = 0; i < n_ops; i++)
+    {
+      const BenchOpArgs *a = bench_graph_buffers_get_op_args (buffers, i);
+      Fusion *f = g_hash_table_lookup (self->fused, a);
+
+      if (f != NULL && f->next == a && fusion_matches (f, f->linear))
+        count++;
+    }
+  return count;
 }

@@ -2,10 +2,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The CPU op table: every BenchOpKind in fp32. Linear layers, batched
- * matmuls and convolutions are oneDNN primitives created once per op (at
- * prepare) and cached; everything else is our own code, vectorised (AVX2
- * clones where the CPU has them) and threaded with OpenMP. Nothing is
+ * The CPU op table: every BenchOpKind in fp32. Where the CPU has AVX2 +
+ * FMA, linear layers run on bench_cpu_packed_gemm() with their weights
+ * packed once at prepare, and a GELU or residual add that follows one is
+ * folded into its epilogue. Batched matmuls, convolutions (and linear
+ * layers elsewhere) are oneDNN primitives created once per op (at prepare)
+ * and cached; everything else is our own code, vectorised (an AVX2 + FMA
+ * build where the CPU has it) and threaded with OpenMP. Nothing is
  * allocated while a prepared graph runs.
  */
 #pragma once
@@ -25,6 +28,11 @@ const BenchOpTable *bench_cpu_ops_get_table  (BenchCpuOps         *self);
 gboolean            bench_cpu_ops_prepare    (BenchCpuOps         *self,
                                               BenchGraphBuffers   *buffers,
                                               GError             **error);
+/* How many ops of @buffers' graph bench_cpu_ops_prepare() folded into the
+ * linear layer before them (a GELU or a residual add written by that
+ * layer's GEMM); for tests. */
+guint               bench_cpu_ops_count_fused (BenchCpuOps      *self,
+                                              BenchGraphBuffers *buffers);
 /* Same signature as BenchModelPrepareFunc (bench-model-executable.h). */
 gboolean            bench_cpu_ops_prepare_func (gpointer           self,
                                               BenchGraphBuffers   *buffers,
