@@ -379,8 +379,11 @@ test_history_large (void)
     g_assert_nonnull (toast);
     g_assert_cmpuint (g_list_model_get_n_items (bench_history_view_get_shown (history)), ==, N_RUNS - 1);
     settle (window);
+    /* Undo, as the toast's button does. The toast then leaves on its own
+     * timeout: dismissing it by hand as well, right before the view
+     * switch below, made libadwaita 1.2 unref its hide animation's toast
+     * twice (a crash in adw_animation_skip, about one run in three). */
     g_signal_emit_by_name (toast, "button-clicked");
-    g_signal_emit_by_name (toast, "dismissed");
     settle (window);
     g_assert_cmpuint (g_list_model_get_n_items (bench_history_view_get_runs (history)), ==, N_RUNS);
     g_assert_cmpstr (shown_run (history, position)->uuid, ==, uuid);
