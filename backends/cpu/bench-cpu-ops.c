@@ -4,10 +4,10 @@
  *
  * Linear layers run on our packed GEMM (bench-cpu-kernels.h) where the CPU
  * has AVX2 + FMA: weights packed once at prepare, bias, GELU and residual
- * add applied on the tile in registers. Batched matmuls and convolutions
- * (and linear layers without AVX2) go through oneDNN primitives, created
- * once per op and cached (re-creating a primitive costs more than a small
- * matmul). Every other op is a plain loop over rows: the row kernels are
+ * add applied on the tile in registers; batched matmuls (attention) on
+ * the same kernel over activations. Convolutions (and linear layers and
+ * matmuls without AVX2) go through oneDNN primitives, created once per op
+ * and cached (re-creating a primitive costs more than a small matmul). Every other op is a plain loop over rows: the row kernels are
  * compiled twice (AVX2 + FMA, and the baseline) and picked at run time,
  * and the loops over rows are shared between threads once the op is large
  * enough to pay for it: the ops of transformers on bench_cpu_parallel_for()
