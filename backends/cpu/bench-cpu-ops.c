@@ -50,6 +50,14 @@
 
 static gboolean cpu_avx2;
 
+/* NAME_avx2 and NAME_base, NAME_impl compiled for each, and NAME, which
+ * calls the one this CPU runs. PARAMS: the parameter list; ARGS: its
+ * names as arguments. */
+#define ROW_KERNEL_DISPATCH(name, params, args)                             \
+  AVX2 static void name##_avx2 params { name##_impl args; }                 \
+  static void name##_base params { name##_impl args; }                      \
+  static void name params { (cpu_avx2 ? name##_avx2 : name##_base) args; }
+
 #define IN(a, i)  ((const float *) (a)->in_data[i])
 #define OUT(a)    ((float *) (a)->out_data)
 
@@ -423,50 +431,10 @@ small_nk_impl (const float *x,
     }
 }
 
-AVX2 static void
-small_nk_avx2 (const float *x,
-               gint64       M,
-               gint64       K,
-               const float *w,
-               gint64       n0,
-               gint64       n1,
-               const float *bias,
-               float        alpha,
-               float       *y,
-               gint64       ldy)
-{
-  small_nk_impl (x, M, K, w, n0, n1, bias, alpha, y, ldy);
-}
-
-static void
-small_nk_base (const float *x,
-               gint64       M,
-               gint64       K,
-               const float *w,
-               gint64       n0,
-               gint64       n1,
-               const float *bias,
-               float        alpha,
-               float       *y,
-               gint64       ldy)
-{
-  small_nk_impl (x, M, K, w, n0, n1, bias, alpha, y, ldy);
-}
-
-static void
-small_nk (const float *x,
-          gint64       M,
-          gint64       K,
-          const float *w,
-          gint64       n0,
-          gint64       n1,
-          const float *bias,
-          float        alpha,
-          float       *y,
-          gint64       ldy)
-{
-  (cpu_avx2 ? small_nk_avx2 : small_nk_base) (x, M, K, w, n0, n1, bias, alpha, y, ldy);
-}
+ROW_KERNEL_DISPATCH (small_nk,
+                     (const float *x, gint64 M, gint64 K, const float *w, gint64 n0,
+                      gint64 n1, const float *bias, float alpha, float *y, gint64 ldy),
+                     (x, M, K, w, n0, n1, bias, alpha, y, ldy))
 
 #define KN_BLOCK 256
 
@@ -509,53 +477,11 @@ small_kn_impl (const float *x,
       y[m * ldy + n0 + j] = alpha * acc[m][j] + (bias != NULL ? bias[n0 + j] : 0.0f);
 }
 
-AVX2 static void
-small_kn_avx2 (const float *x,
-               gint64       M,
-               gint64       K,
-               const float *w,
-               gint64       ldw,
-               gint64       n0,
-               gint64       n1,
-               const float *bias,
-               float        alpha,
-               float       *y,
-               gint64       ldy)
-{
-  small_kn_impl (x, M, K, w, ldw, n0, n1, bias, alpha, y, ldy);
-}
-
-static void
-small_kn_base (const float *x,
-               gint64       M,
-               gint64       K,
-               const float *w,
-               gint64       ldw,
-               gint64       n0,
-               gint64       n1,
-               const float *bias,
-               float        alpha,
-               float       *y,
-               gint64       ldy)
-{
-  small_kn_impl (x, M, K, w, ldw, n0, n1, bias, alpha, y, ldy);
-}
-
-static void
-small_kn (const float *x,
-          gint64       M,
-          gint64       K,
-          const float *w,
-          gint64       ldw,
-          gint64       n0,
-          gint64       n1,
-          const float *bias,
-          float        alpha,
-          float       *y,
-          gint64       ldy)
-{
-  (cpu_avx2 ? small_kn_avx2 : small_kn_base) (x, M, K, w, ldw, n0, n1, bias, alpha, y, ldy);
-}
+ROW_KERNEL_DISPATCH (small_kn,
+                     (const float *x, gint64 M, gint64 K, const float *w, gint64 ldw,
+                      gint64 n0, gint64 n1, const float *bias, float alpha, float *y,
+                      gint64 ldy),
+                     (x, M, K, w, ldw, n0, n1, bias, alpha, y, ldy))
 
 static void
 small_linear (const BenchOpArgs *a)
@@ -1039,32 +965,9 @@ unary_run_impl (Unary        kind,
     }
 }
 
-AVX2 static void
-unary_run_avx2 (Unary        kind,
-                const float *x,
-                float       *y,
-                gint64       n)
-{
-  unary_run_impl (kind, x, y, n);
-}
-
-static void
-unary_run_base (Unary        kind,
-                const float *x,
-                float       *y,
-                gint64       n)
-{
-  unary_run_impl (kind, x, y, n);
-}
-
-static void
-unary_run (Unary        kind,
-           const float *x,
-           float       *y,
-           gint64       n)
-{
-  (cpu_avx2 ? unary_run_avx2 : unary_run_base) (kind, x, y, n);
-}
+ROW_KERNEL_DISPATCH (unary_run,
+                     (Unary kind, const float *x, float *y, gint64 n),
+                     (kind, x, y, n))
 
 static void
 unary (Unary        kind,
@@ -1145,35 +1048,9 @@ binary_run_impl (gboolean     mul,
     }
 }
 
-AVX2 static void
-binary_run_avx2 (gboolean     mul,
-                 const float *x,
-                 const float *b,
-                 float       *y,
-                 gint64       n)
-{
-  binary_run_impl (mul, x, b, y, n);
-}
-
-static void
-binary_run_base (gboolean     mul,
-                 const float *x,
-                 const float *b,
-                 float       *y,
-                 gint64       n)
-{
-  binary_run_impl (mul, x, b, y, n);
-}
-
-static void
-binary_run (gboolean     mul,
-            const float *x,
-            const float *b,
-            float       *y,
-            gint64       n)
-{
-  (cpu_avx2 ? binary_run_avx2 : binary_run_base) (mul, x, b, y, n);
-}
+ROW_KERNEL_DISPATCH (binary_run,
+                     (gboolean mul, const float *x, const float *b, float *y, gint64 n),
+                     (mul, x, b, y, n))
 
 #define BINARY_CHUNK 8192
 
@@ -1261,41 +1138,10 @@ layer_norm_row_impl (const float *x,
     }
 }
 
-AVX2 static void
-layer_norm_row_avx2 (const float *x,
-                     const float *g,
-                     const float *b,
-                     float       *y,
-                     gint64       n,
-                     float        eps,
-                     gboolean     rms)
-{
-  layer_norm_row_impl (x, g, b, y, n, eps, rms);
-}
-
-static void
-layer_norm_row_base (const float *x,
-                     const float *g,
-                     const float *b,
-                     float       *y,
-                     gint64       n,
-                     float        eps,
-                     gboolean     rms)
-{
-  layer_norm_row_impl (x, g, b, y, n, eps, rms);
-}
-
-static void
-layer_norm_row (const float *x,
-                const float *g,
-                const float *b,
-                float       *y,
-                gint64       n,
-                float        eps,
-                gboolean     rms)
-{
-  (cpu_avx2 ? layer_norm_row_avx2 : layer_norm_row_base) (x, g, b, y, n, eps, rms);
-}
+ROW_KERNEL_DISPATCH (layer_norm_row,
+                     (const float *x, const float *g, const float *b, float *y,
+                      gint64 n, float eps, gboolean rms),
+                     (x, g, b, y, n, eps, rms))
 
 static void
 norm_range (const BenchOpArgs *a,
@@ -1370,41 +1216,10 @@ group_norm_group_impl (const float *x,
     }
 }
 
-AVX2 static void
-group_norm_group_avx2 (const float *x,
-                       const float *g,
-                       const float *b,
-                       float       *y,
-                       gint64       channels,
-                       gint64       len,
-                       float        eps)
-{
-  group_norm_group_impl (x, g, b, y, channels, len, eps);
-}
-
-static void
-group_norm_group_base (const float *x,
-                       const float *g,
-                       const float *b,
-                       float       *y,
-                       gint64       channels,
-                       gint64       len,
-                       float        eps)
-{
-  group_norm_group_impl (x, g, b, y, channels, len, eps);
-}
-
-static void
-group_norm_group (const float *x,
-                  const float *g,
-                  const float *b,
-                  float       *y,
-                  gint64       channels,
-                  gint64       len,
-                  float        eps)
-{
-  (cpu_avx2 ? group_norm_group_avx2 : group_norm_group_base) (x, g, b, y, channels, len, eps);
-}
+ROW_KERNEL_DISPATCH (group_norm_group,
+                     (const float *x, const float *g, const float *b, float *y,
+                      gint64 channels, gint64 len, float eps),
+                     (x, g, b, y, channels, len, eps))
 
 static gboolean
 cpu_group_norm (const BenchOpArgs  *a,
@@ -1480,38 +1295,10 @@ softmax_row_impl (const float *x,
     y[j] = 0.0f;
 }
 
-AVX2 static void
-softmax_row_avx2 (const float *x,
-                  float       *y,
-                  gint64       n,
-                  gint64       limit,
-                  const float *keep,
-                  float        scale)
-{
-  softmax_row_impl (x, y, n, limit, keep, scale);
-}
-
-static void
-softmax_row_base (const float *x,
-                  float       *y,
-                  gint64       n,
-                  gint64       limit,
-                  const float *keep,
-                  float        scale)
-{
-  softmax_row_impl (x, y, n, limit, keep, scale);
-}
-
-static void
-softmax_row (const float *x,
-             float       *y,
-             gint64       n,
-             gint64       limit,
-             const float *keep,
-             float        scale)
-{
-  (cpu_avx2 ? softmax_row_avx2 : softmax_row_base) (x, y, n, limit, keep, scale);
-}
+ROW_KERNEL_DISPATCH (softmax_row,
+                     (const float *x, float *y, gint64 n, gint64 limit,
+                      const float *keep, float scale),
+                     (x, y, n, limit, keep, scale))
 
 static void
 softmax_range (const BenchOpArgs *a,
