@@ -690,6 +690,34 @@ typedef struct
   gint64       ldr;
 } PkEpilogue;
 
+/* Stores accumulator (@r, @v) of a tile: added to what c holds when
+ * @load, then the epilogue when @ep. */
+PK_TARGET static inline __attribute__ ((always_inline)) void
+pk_store (__m256            x,
+          float            *c,
+          gint64            ldc,
+          int               r,
+          int               v,
+          gboolean          load,
+          const PkEpilogue *ep)
+{
+  float *cp = c + r * ldc + v * 8;
+
+  if (load)
+    x = _mm256_add_ps (x, _mm256_loadu_ps (cp));
+  if (ep != NULL)
+    {
+      if (ep->alpha != 1.0f)
+        x = _mm256_mul_ps (x, _mm256_set1_ps (ep->alpha));
+      if (ep->bias != NULL)
+        x = _mm256_add_ps (x, _mm256_loadu_ps (ep->bias + v * 8));
+      x = pk_act (x, ep->act);
+      if (ep->residual != NULL)
+        x = _mm256_add_ps (x, _mm256_loadu_ps (ep->residual + r * ep->ldr + v * 8));
+    }
+  _mm256_storeu_ps (cp, x);
+}
+
 /* c[4 x 24] = (load ? c : 0) + a[4 x depth] panel[depth x 24], then the
  * epilogue when @ep (the last block of k). Rows of A by pointer, so that
  * an edge tile can repeat a valid row instead of reading past the end. */
@@ -752,24 +780,7 @@ pk_tile (gint64            depth,
   acc[3][0] = c30; acc[3][1] = c31; acc[3][2] = c32;
   for (int r = 0; r < PK_MR; r++)
     for (int v = 0; v < 3; v++)
-      {
-        float *cp = c + r * ldc + v * 8;
-        __m256 x = acc[r][v];
-
-        if (load)
-          x = _mm256_add_ps (x, _mm256_loadu_ps (cp));
-        if (ep != NULL)
-          {
-            if (ep->alpha != 1.0f)
-              x = _mm256_mul_ps (x, _mm256_set1_ps (ep->alpha));
-            if (ep->bias != NULL)
-              x = _mm256_add_ps (x, _mm256_loadu_ps (ep->bias + v * 8));
-            x = pk_act (x, ep->act);
-            if (ep->residual != NULL)
-              x = _mm256_add_ps (x, _mm256_loadu_ps (ep->residual + r * ep->ldr + v * 8));
-          }
-        _mm256_storeu_ps (cp, x);
-      }
+      pk_store (acc[r][v], c, ldc, r, v, load, ep);
 }
 
 /* pk_tile for a panel of 8 * @nv valid columns (@nv 1 or 2, a constant
@@ -820,24 +831,7 @@ pk_tile_narrow (gint64            depth,
   acc[2][0] = c20; acc[2][1] = c21; acc[3][0] = c30; acc[3][1] = c31;
   for (int r = 0; r < PK_MR; r++)
     for (int v = 0; v < nv; v++)
-      {
-        float *cp = c + r * ldc + v * 8;
-        __m256 x = acc[r][v];
-
-        if (load)
-          x = _mm256_add_ps (x, _mm256_loadu_ps (cp));
-        if (ep != NULL)
-          {
-            if (ep->alpha != 1.0f)
-              x = _mm256_mul_ps (x, _mm256_set1_ps (ep->alpha));
-            if (ep->bias != NULL)
-              x = _mm256_add_ps (x, _mm256_loadu_ps (ep->bias + v * 8));
-            x = pk_act (x, ep->act);
-            if (ep->residual != NULL)
-              x = _mm256_add_ps (x, _mm256_loadu_ps (ep->residual + r * ep->ldr + v * 8));
-          }
-        _mm256_storeu_ps (cp, x);
-      }
+      pk_store (acc[r][v], c, ldc, r, v, load, ep);
 }
 
 /* B as the tiles read it: packed panels, or a plain matrix ([k x n], or
