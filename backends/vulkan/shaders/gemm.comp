@@ -8,6 +8,7 @@
 // constants so the host can tune them per device. Loads are bounds-checked
 // and zero-filled, so any M, N, K works.
 #version 450
+#extension GL_EXT_control_flow_attributes : require
 
 layout(constant_id = 0) const uint WX = 16;
 layout(constant_id = 1) const uint WY = 16;
@@ -31,7 +32,9 @@ const uint RN4 = RN / 4;
 const uint BN4 = BN / 4;
 const uint THREADS = WX * WY;
 
-shared float As[TK * BM];   // transposed: As[k * BM + m]
+// A transposed, As[k * (BM + 1) + m]: the row padding keeps the
+// transposing stores of neighbouring invocations on distinct banks.
+shared float As[TK * (BM + 1)];
 shared vec4 Bs[TK * BN4];   // Bs[k * BN4 + n4]
 
 void
@@ -45,8 +48,8 @@ main ()
   const bool aligned = (p.N & 3u) == 0u;
 
   vec4 acc[RM][RN4];
-  for (uint i = 0; i < RM; i++)
-    for (uint j = 0; j < RN4; j++)
+  [[unroll]] for (uint i = 0; i < RM; i++)
+    [[unroll]] for (uint j = 0; j < RN4; j++)
       acc[i][j] = vec4 (0.0);
 
   for (uint k0 = 0; k0 < p.K; k0 += TK)
@@ -58,7 +61,7 @@ main ()
           uint m = e / TK;
           uint gm = m0 + m;
           uint gk = k0 + kk;
-          As[kk * BM + m] = (gm < p.M && gk < p.K) ? a[gm * p.K + gk] : 0.0;
+          As[kk * (BM + 1) + m] = (gm < p.M && gk < p.K) ? a[gm * p.K + gk] : 0.0;
         }
       // B tile: TK rows x BN columns, as vec4s.
       for (uint e = tid; e < TK * BN4; e += THREADS)
@@ -81,27 +84,27 @@ main ()
         }
       barrier ();
 
-      for (uint kk = 0; kk < TK; kk++)
+      [[unroll]] for (uint kk = 0; kk < TK; kk++)
         {
           vec4 bv[RN4];
-          for (uint j = 0; j < RN4; j++)
+          [[unroll]] for (uint j = 0; j < RN4; j++)
             bv[j] = Bs[kk * BN4 + tx + j * WX];
-          for (uint i = 0; i < RM; i++)
+          [[unroll]] for (uint i = 0; i < RM; i++)
             {
-              float av = As[kk * BM + ty + i * WY];
-              for (uint j = 0; j < RN4; j++)
+              float av = As[kk * (BM + 1) + ty + i * WY];
+              [[unroll]] for (uint j = 0; j < RN4; j++)
                 acc[i][j] = fma (vec4 (av), bv[j], acc[i][j]);
             }
         }
       barrier ();
     }
 
-  for (uint i = 0; i < RM; i++)
+  [[unroll]] for (uint i = 0; i < RM; i++)
     {
       uint gm = m0 + ty + i * WY;
       if (gm >= p.M)
         continue;
-      for (uint j = 0; j < RN4; j++)
+      [[unroll]] for (uint j = 0; j < RN4; j++)
         {
           uint gn = n0 + (tx + j * WX) * 4u;
           for (uint q = 0; q < 4u; q++)

@@ -6,6 +6,7 @@
 // gl_WorkGroupID.z. Tiled like gemm.comp (shared memory, register blocks);
 // loads are bounds-checked, so any shape works.
 #version 450
+#extension GL_EXT_control_flow_attributes : require
 
 layout(constant_id = 0) const uint WX = 16;
 layout(constant_id = 1) const uint WY = 16;
@@ -36,7 +37,8 @@ const uint RN4 = RN / 4;
 const uint BN4 = BN / 4;
 const uint THREADS = WX * WY;
 
-shared float As[TK * BM];   // As[k * BM + m]
+// As[k * (BM + 1) + m], padded so the transposing stores spread over banks.
+shared float As[TK * (BM + 1)];
 shared vec4 Bs[TK * BN4];   // Bs[k * BN4 + n4]
 
 float
@@ -80,8 +82,8 @@ main ()
   const float alpha = uintBitsToFloat (p.u[5]);
 
   vec4 acc[RM][RN4];
-  for (uint i = 0; i < RM; i++)
-    for (uint j = 0; j < RN4; j++)
+  [[unroll]] for (uint i = 0; i < RM; i++)
+    [[unroll]] for (uint j = 0; j < RN4; j++)
       acc[i][j] = vec4 (0.0);
 
   for (uint k0 = 0; k0 < K; k0 += TK)
@@ -92,7 +94,7 @@ main ()
           uint m = e / TK;
           uint gm = m0 + m;
           uint gk = k0 + kk;
-          As[kk * BM + m] = (gm < M && gk < K) ? a[aoff + gm * K + gk] : 0.0;
+          As[kk * (BM + 1) + m] = (gm < M && gk < K) ? a[aoff + gm * K + gk] : 0.0;
         }
       for (uint e = tid; e < TK * BN4; e += THREADS)
         {
@@ -114,27 +116,27 @@ main ()
         }
       barrier ();
 
-      for (uint kk = 0; kk < TK; kk++)
+      [[unroll]] for (uint kk = 0; kk < TK; kk++)
         {
           vec4 bv[RN4];
-          for (uint j = 0; j < RN4; j++)
+          [[unroll]] for (uint j = 0; j < RN4; j++)
             bv[j] = Bs[kk * BN4 + tx + j * WX];
-          for (uint i = 0; i < RM; i++)
+          [[unroll]] for (uint i = 0; i < RM; i++)
             {
-              float av = As[kk * BM + ty + i * WY];
-              for (uint j = 0; j < RN4; j++)
+              float av = As[kk * (BM + 1) + ty + i * WY];
+              [[unroll]] for (uint j = 0; j < RN4; j++)
                 acc[i][j] = fma (vec4 (av), bv[j], acc[i][j]);
             }
         }
       barrier ();
     }
 
-  for (uint i = 0; i < RM; i++)
+  [[unroll]] for (uint i = 0; i < RM; i++)
     {
       uint gm = m0 + ty + i * WY;
       if (gm >= M)
         continue;
-      for (uint j = 0; j < RN4; j++)
+      [[unroll]] for (uint j = 0; j < RN4; j++)
         {
           uint gn = n0 + (tx + j * WX) * 4u;
           for (uint q = 0; q < 4u; q++)
