@@ -716,8 +716,8 @@ new_triad (cl_device_id        device,
       group = MIN (TRIAD_GROUP, device_size (device, CL_DEVICE_MAX_WORK_GROUP_SIZE));
       group = MAX (group, 1);
       self->local[0] = group;
-      self->global[0] = (n + group - 1) / group * group;
-      self->impl = g_strdup_printf ("scalar triad, %zu work-items per group", group);
+      self->global[0] = (MAX (n / 4, 1) + group - 1) / group * group;
+      self->impl = g_strdup_printf ("float4 triad, %zu work-items per group", group);
     }
 
   /* STREAM convention: 2 reads + 1 write per element. */

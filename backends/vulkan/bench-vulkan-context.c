@@ -591,8 +591,23 @@ bench_vulkan_lookup_spirv (const char  *shader,
 {
   g_autofree char *path = g_strconcat (RESOURCE_PREFIX, shader, ".spv", NULL);
   g_autoptr(GError) local_error = NULL;
+  const char *dir = g_getenv ("BENCHTOP_VULKAN_SPIRV_DIR");
   GBytes *code;
 
+  /* For shader work: SPIR-V from DIR/SHADER.spv, where present, replaces
+   * the embedded one, so a variant can be timed without a rebuild. */
+  if (dir != NULL && *dir != '\0')
+    {
+      g_autofree char *file = g_strconcat (dir, G_DIR_SEPARATOR_S, shader, ".spv", NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (g_file_get_contents (file, &contents, &length, NULL))
+        {
+          g_message ("vulkan: shader “%s” from %s (BENCHTOP_VULKAN_SPIRV_DIR)", shader, file);
+          return g_bytes_new_take (g_steal_pointer (&contents), length);
+        }
+    }
   /* Registering also initialises the static resource; once per process. */
   if (g_once_init_enter (&resource_registered))
     {

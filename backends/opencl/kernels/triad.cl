@@ -2,8 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * stream_triad: one element per work-item, for GPUs (neighbouring
- * work-items coalesce). The global size is rounded up to the group size.
+ * stream_triad: four elements per work-item as one float4, for GPUs
+ * (neighbouring work-items coalesce into wide transactions); the first
+ * n % 4 work-items also take one element of the tail. The global size
+ * covers n / 4 work-items (at least one), rounded up to the group size.
  */
 __kernel void
 stream_triad (__global float *restrict a,
@@ -13,14 +15,14 @@ stream_triad (__global float *restrict a,
               const ulong n)
 {
   const size_t i = get_global_id (0);
+  const size_t n4 = n / 4;
 
-  if (i < n)
-    a[i] = b[i] + s * c[i];
+  if (i < n4)
+    vstore4 (vload4 (i, b) + s * vload4 (i, c), i, a);
+  if (i < n % 4)
+    a[n4 * 4 + i] = b[n4 * 4 + i] + s * c[n4 * 4 + i];
 }
 
-/* The CPU variant: PoCL runs one work-item per group best, so each
- * work-item streams one contiguous chunk (a multiple of 16 elements) with
- * float16 loads and stores, and the last few elements one by one. */
 __kernel __attribute__ ((reqd_work_group_size (1, 1, 1)))
 void
 stream_triad_chunked (__global float *restrict a,
