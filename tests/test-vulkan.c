@@ -166,14 +166,15 @@ test_gemm_sizes (void)
     check_gemm (device, sizes[i]);
 }
 
-/* Other tile shapes (specialization constants), the texel-buffer kernel
- * and the naive shader compute the same product, on sizes that are not
- * multiples of the tiles, with rows on vec4 boundaries (68) and not (67). */
+/* Other tile shapes (specialization constants), the fixed builds of the
+ * GPU tiles, the texel-buffer kernel and the naive shader compute the
+ * same product, on sizes that are not multiples of the tiles, with rows
+ * on vec4 boundaries (68) and not (67). */
 static void
 test_gemm_variants (void)
 {
   BenchDevice *device = get_device ();
-  const char *variants[] = { "naive", "8,8,2,4,8", "16,4,8,8,4" };
+  const char *variants[] = { "naive", "8,8,4,4,8", "16,4,8,8,4", "16,16,4,4,16", "16,16,8,8,16" };
   guint lanes;
 
   if (device == NULL)
@@ -183,6 +184,7 @@ test_gemm_variants (void)
     {
       g_setenv ("BENCHTOP_VULKAN_GEMM", variants[i], TRUE);
       check_gemm (device, 67);
+      check_gemm (device, 68);
     }
 
   /* The texel kernel's rows are a multiple of the subgroup size. */
@@ -213,7 +215,7 @@ test_gemm_variants (void)
   g_unsetenv ("BENCHTOP_VULKAN_GEMM");
 
   {
-    const char *bad[] = { "3,3,3,3,3", "texel:0,1", "texel:8", "texel:8,1,2" };
+    const char *bad[] = { "3,3,3,3,3", "8,8,2,4,8", "texel:0,1", "texel:8", "texel:8,1,2" };
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
       {

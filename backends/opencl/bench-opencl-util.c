@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "bench-error.h"
+#include "bench-util-private.h"
 #include "bench-opencl-private.h"
 #include "bench-opencl-resources.h"
 
@@ -322,8 +323,11 @@ bench_opencl_load_kernel (const char  *name,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  bytes = g_resource_lookup_data (bench_opencl_get_resource (), path,
-                                  G_RESOURCE_LOOKUP_FLAGS_NONE, &local_error);
+  /* For kernel work: DIR/NAME replaces the embedded source. */
+  bytes = bench_dev_override_load ("BENCHTOP_OPENCL_KERNEL_DIR", name);
+  if (bytes == NULL)
+    bytes = g_resource_lookup_data (bench_opencl_get_resource (), path,
+                                    G_RESOURCE_LOOKUP_FLAGS_NONE, &local_error);
   if (bytes == NULL)
     {
       g_set_error (error, BENCH_ERROR, BENCH_ERROR_FAILED,

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "bench-error.h"
+#include "bench-util-private.h"
 #include "bench-vulkan-context.h"
 
 #define RESOURCE_PREFIX "/io/github/benchtop/Benchtop/vulkan/"
@@ -591,23 +592,16 @@ bench_vulkan_lookup_spirv (const char  *shader,
 {
   g_autofree char *path = g_strconcat (RESOURCE_PREFIX, shader, ".spv", NULL);
   g_autoptr(GError) local_error = NULL;
-  const char *dir = g_getenv ("BENCHTOP_VULKAN_SPIRV_DIR");
   GBytes *code;
 
-  /* For shader work: SPIR-V from DIR/SHADER.spv, where present, replaces
-   * the embedded one, so a variant can be timed without a rebuild. */
-  if (dir != NULL && *dir != '\0')
-    {
-      g_autofree char *file = g_strconcat (dir, G_DIR_SEPARATOR_S, shader, ".spv", NULL);
-      g_autofree char *contents = NULL;
-      gsize length;
+  /* For shader work: DIR/SHADER.spv replaces the embedded SPIR-V. */
+  {
+    g_autofree char *file = g_strconcat (shader, ".spv", NULL);
 
-      if (g_file_get_contents (file, &contents, &length, NULL))
-        {
-          g_message ("vulkan: shader “%s” from %s (BENCHTOP_VULKAN_SPIRV_DIR)", shader, file);
-          return g_bytes_new_take (g_steal_pointer (&contents), length);
-        }
-    }
+    if ((code = bench_dev_override_load ("BENCHTOP_VULKAN_SPIRV_DIR", file)) != NULL)
+      return code;
+  }
+
   /* Registering also initialises the static resource; once per process. */
   if (g_once_init_enter (&resource_registered))
     {
