@@ -470,21 +470,26 @@ bench_cpu_parallel_for (gint64             n,
  * columns divide their hidden sizes (768, 1024, 3072...). */
 #define PK_MR 4
 #define PK_NR 24
-/* k per block: a 24 KiB panel (PK_KC x PK_NR floats) stays in a 32 KiB L1
- * while the rows of A stream past it. */
+/* k per block. Deep blocks measured best: the C tile is loaded and
+ * stored once per block, while a panel (PK_KC x PK_NR floats, 96 KiB)
+ * streams from L2 as fast as it would from L1. On the development machine
+ * (Zen 3, two cores), bert-base's four linear shapes at M = 1024 ran at
+ * 155-170 GFLOP/s with 1024 (768 and 3072 whole or in 3 blocks), against
+ * 127-171 with 256 and 136-166 with 512, alternating builds; packing A as
+ * well was slower. */
 #ifndef PK_KC
-#define PK_KC 256
+#define PK_KC 1024
 #endif
-/* Rows per block: a 256 x PK_KC block of A (256 KiB) stays in L2 while
- * the block's panels pass over it. */
+/* Rows per block: the block's panels pass over the same 256 rows of A
+ * (768 KiB at the full depth, from L2 and L3; 64 and 128 rows measured
+ * no faster). */
 #ifndef PK_MC
 #define PK_MC 256
 #endif
 /* Panels per block: a PK_MC x (PK_NC x PK_NR) block of C (192 KiB) stays
  * in L2 while k is walked; blocks are the unit of work of a thread. On the
- * development machine (Zen 3, 512 KiB L2) 128-256 rows, 4-8 panels and a
- * depth of 256-384 were all within noise of each other, at 150-175 GFLOP/s
- * on two cores for bert-base's shapes. */
+ * development machine (Zen 3, 512 KiB L2) 4 and 8 panels were within
+ * noise of each other. */
 #ifndef PK_NC
 #define PK_NC 8
 #endif
