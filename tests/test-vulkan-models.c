@@ -173,6 +173,33 @@ test_op_linear_split_k (void)
   g_unsetenv ("BENCHTOP_VULKAN_GEMV");
 }
 
+/* The GPU tiles (the fixed 64x64 build of mm.comp and the 8-row small
+ * tile), forced on whatever device there is: linear, batched and
+ * transposed matmuls and a convolution on edges of every kind. */
+static void
+test_op_gpu_tiles (void)
+{
+  g_autoptr(BenchGraph) g = bench_graph_new ("gpu-tiles");
+  guint x = input (g, "x", 2, (gint64[]) { 131, 37 });
+  guint x2 = input (g, "x2", 2, (gint64[]) { 7, 37 });
+  guint w = weight (g, "w", 2, (gint64[]) { 67, 37 });
+  guint b = weight (g, "b", 1, (gint64[]) { 67 });
+  guint a = input (g, "a", 4, (gint64[]) { 2, 3, 70, 13 });
+  guint bm = input (g, "bm", 4, (gint64[]) { 2, 3, 13, 68 });
+  guint bt = input (g, "bt", 4, (gint64[]) { 2, 3, 11, 13 });
+  guint img = input (g, "img", 4, (gint64[]) { 1, 3, 19, 17 });
+  guint cw = weight (g, "cw", 4, (gint64[]) { 70, 3, 3, 3 });
+
+  g_setenv ("BENCHTOP_VULKAN_TILES", "gpu", TRUE);
+  bench_graph_mark_output (g, bench_graph_linear (g, "y", x, w, b, FALSE));
+  bench_graph_mark_output (g, bench_graph_linear (g, "y2", x2, w, b, FALSE));
+  bench_graph_mark_output (g, bench_graph_matmul (g, "c", a, bm, FALSE, 0.5f));
+  bench_graph_mark_output (g, bench_graph_matmul (g, "ct", a, bt, TRUE, 1.0f));
+  bench_graph_mark_output (g, bench_graph_conv2d (g, "conv", img, cw, -1, 2, 1, 1));
+  check_graph (g, NULL);
+  g_unsetenv ("BENCHTOP_VULKAN_TILES");
+}
+
 static void
 test_op_matmul (void)
 {
@@ -524,6 +551,7 @@ main (int   argc,
 
   g_test_add_func ("/vulkan-models/op/linear", test_op_linear);
   g_test_add_func ("/vulkan-models/op/linear-split-k", test_op_linear_split_k);
+  g_test_add_func ("/vulkan-models/op/gpu-tiles", test_op_gpu_tiles);
   g_test_add_func ("/vulkan-models/op/matmul", test_op_matmul);
   g_test_add_func ("/vulkan-models/op/elementwise", test_op_elementwise);
   g_test_add_func ("/vulkan-models/op/norms", test_op_norms);

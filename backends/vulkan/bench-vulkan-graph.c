@@ -280,6 +280,7 @@ shaders_free (Shaders            *self,
 
 static Shaders *
 shaders_new (BenchVulkanContext  *ctx,
+             gboolean             gpu_tiles,
              GError             **error)
 {
   Shaders *self = g_new0 (Shaders, 1);
@@ -288,22 +289,22 @@ shaders_new (BenchVulkanContext  *ctx,
   /* The tiles of the gemm workload (see bench-vulkan-executable.c): large
    * register blocks on CPU devices; a skinny tile for few rows (decode
    * steps, classifier heads) where a 128-row tile would be mostly idle. */
-  self->tile = ctx->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
-    ? (Tile) { 4, 8, 16, 16, 8 } : (Tile) { 16, 16, 4, 4, 16 };
+  self->tile = !gpu_tiles ? (Tile) { 4, 8, 16, 16, 8 } : (Tile) { 16, 16, 4, 4, 16 };
   if (!tile_fits (limits, &self->tile))
     self->tile = (Tile) { 16, 8, 8, 4, 16 };
   /* Measured on lavapipe: tall register blocks matter most, and one row
    * of 8 invocations of 8x16 each (an 8x128 tile) is as fast as the 128x64
    * tile on large matrices, so it serves every matrix of fewer than 128
    * rows (prefill logits, decode steps) without padding them to 128. */
-  if (ctx->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU)
+  if (!gpu_tiles)
     {
       self->small_tile = (Tile) { 8, 1, 8, 16, 8 };
       self->small_max_rows = 127;
     }
   else
     {
-      self->small_tile = (Tile) { 16, 8, 1, 4, 16 };
+      /* 8 x 64: rows come in blocks of 4 per invocation. */
+      self->small_tile = (Tile) { 16, 2, 4, 4, 16 };
       self->small_max_rows = 8;
     }
   if (!tile_fits (limits, &self->tile) || !tile_fits (limits, &self->small_tile))
@@ -330,9 +331,14 @@ shaders_new (BenchVulkanContext  *ctx,
     guint32 gemv[2] = { GEMV_WX, 1 };
     guint32 gemv_split[2] = { GEMV_SPLIT_WX, GEMV_SPLIT_KS };
 
-    if (!create_pipeline (ctx, self, SH_MM, "mm", mm, 6, error) ||
+    /* The 64x64 tile of 4x4 also exists as a fixed build (meson.build),
+     * which NVIDIA's compiler turns into much faster code (gemm.comp). */
+    const char *mm_shader = self->tile.wx == 16 && self->tile.wy == 16 && self->tile.rm == 4 &&
+                            self->tile.rn == 4 && self->tile.tk == 16 ? "mm-64x64" : "mm";
+
+    if (!create_pipeline (ctx, self, SH_MM, mm_shader, mm, 6, error) ||
         !create_pipeline (ctx, self, SH_MM_SMALL, "mm", small, 6, error) ||
-        !create_pipeline (ctx, self, SH_CONV, "mm", conv, 6, error) ||
+        !create_pipeline (ctx, self, SH_CONV, mm_shader, conv, 6, error) ||
         !create_pipeline (ctx, self, SH_GEMV, "gemv", gemv, 2, error) ||
         !create_pipeline (ctx, self, SH_GEMV_SPLIT, "gemv", gemv_split, 2, error) ||
         !create_pipeline (ctx, self, SH_UNARY, "unary", NULL, 0, error) ||
@@ -352,29 +358,37 @@ shaders_new (BenchVulkanContext  *ctx,
   return self;
 }
 
+/* The shaders of a device, made once per process: GPU tiles on GPUs, CPU
+ * tiles on CPU implementations; BENCHTOP_VULKAN_TILES=gpu|cpu overrides
+ * (the tests run the GPU tiles' fixed builds on lavapipe with it). */
 static const Shaders *
 shaders_get (BenchVulkanContext  *ctx,
              GError             **error)
 {
+  const char *env = g_getenv ("BENCHTOP_VULKAN_TILES");
+  gboolean gpu_tiles = g_strcmp0 (env, "gpu") == 0 ? TRUE
+                     : g_strcmp0 (env, "cpu") == 0 ? FALSE
+                     : ctx->props.deviceType != VK_PHYSICAL_DEVICE_TYPE_CPU;
+  guint slot = ctx->index * 2 + (gpu_tiles ? 1 : 0);
   Shaders *shaders = NULL;
 
   g_mutex_lock (&shaders_mutex);
   if (shaders_by_device == NULL)
     shaders_by_device = g_ptr_array_new ();
-  if (ctx->index < shaders_by_device->len)
-    shaders = g_ptr_array_index (shaders_by_device, ctx->index);
+  if (slot < shaders_by_device->len)
+    shaders = g_ptr_array_index (shaders_by_device, slot);
   if (shaders == NULL)
     {
       g_autoptr(GError) local_error = NULL;
 
-      shaders = shaders_new (ctx, &local_error);
+      shaders = shaders_new (ctx, gpu_tiles, &local_error);
       if (shaders == NULL)
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
         {
-          if (shaders_by_device->len <= ctx->index)
-            g_ptr_array_set_size (shaders_by_device, ctx->index + 1);
-          g_ptr_array_index (shaders_by_device, ctx->index) = shaders;
+          if (shaders_by_device->len <= slot)
+            g_ptr_array_set_size (shaders_by_device, slot + 1);
+          g_ptr_array_index (shaders_by_device, slot) = shaders;
         }
     }
   g_mutex_unlock (&shaders_mutex);
