@@ -173,9 +173,9 @@ test_op_linear_split_k (void)
   g_unsetenv ("BENCHTOP_VULKAN_GEMV");
 }
 
-/* The GPU tiles (the fixed 64x64 build of mm.comp and the 8-row small
- * tile), forced on whatever device there is: linear, batched and
- * transposed matmuls and a convolution on edges of every kind. */
+/* The GPU tiles (64x64 of 4x4 and the skinny 8-row tile), forced on
+ * whatever device there is: linear, batched and transposed matmuls and a
+ * convolution on edges of every kind. */
 static void
 test_op_gpu_tiles (void)
 {

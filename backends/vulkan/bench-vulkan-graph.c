@@ -303,8 +303,7 @@ shaders_new (BenchVulkanContext  *ctx,
     }
   else
     {
-      /* 8 x 64: rows come in blocks of 4 per invocation. */
-      self->small_tile = (Tile) { 16, 2, 4, 4, 16 };
+      self->small_tile = (Tile) { 16, 8, 1, 4, 16 };
       self->small_max_rows = 8;
     }
   if (!tile_fits (limits, &self->tile) || !tile_fits (limits, &self->small_tile))
@@ -331,14 +330,9 @@ shaders_new (BenchVulkanContext  *ctx,
     guint32 gemv[2] = { GEMV_WX, 1 };
     guint32 gemv_split[2] = { GEMV_SPLIT_WX, GEMV_SPLIT_KS };
 
-    /* The 64x64 tile of 4x4 also exists as a fixed build (meson.build),
-     * which NVIDIA's compiler turns into much faster code (gemm.comp). */
-    const char *mm_shader = self->tile.wx == 16 && self->tile.wy == 16 && self->tile.rm == 4 &&
-                            self->tile.rn == 4 && self->tile.tk == 16 ? "mm-64x64" : "mm";
-
-    if (!create_pipeline (ctx, self, SH_MM, mm_shader, mm, 6, error) ||
+    if (!create_pipeline (ctx, self, SH_MM, "mm", mm, 6, error) ||
         !create_pipeline (ctx, self, SH_MM_SMALL, "mm", small, 6, error) ||
-        !create_pipeline (ctx, self, SH_CONV, mm_shader, conv, 6, error) ||
+        !create_pipeline (ctx, self, SH_CONV, "mm", conv, 6, error) ||
         !create_pipeline (ctx, self, SH_GEMV, "gemv", gemv, 2, error) ||
         !create_pipeline (ctx, self, SH_GEMV_SPLIT, "gemv", gemv_split, 2, error) ||
         !create_pipeline (ctx, self, SH_UNARY, "unary", NULL, 0, error) ||
@@ -360,7 +354,7 @@ shaders_new (BenchVulkanContext  *ctx,
 
 /* The shaders of a device, made once per process: GPU tiles on GPUs, CPU
  * tiles on CPU implementations; BENCHTOP_VULKAN_TILES=gpu|cpu overrides
- * (the tests run the GPU tiles' fixed builds on lavapipe with it). */
+ * (the tests run the GPU tiles on lavapipe with it). */
 static const Shaders *
 shaders_get (BenchVulkanContext  *ctx,
              GError             **error)

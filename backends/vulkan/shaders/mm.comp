@@ -3,39 +3,19 @@
 // The matrix core of linear, matmul and convolution: C = alpha A B (+ bias),
 // A row-major M x K, B K x N (or N x K when transposed, or the implicit
 // im2col matrix of a convolution input when CONV is 1), batched over
-// gl_WorkGroupID.z. Tiled through shared memory with register blocks;
+// gl_WorkGroupID.z. Tiled like gemm.comp (shared memory, register blocks);
 // loads are bounds-checked, so any shape works.
-//
-// Two layouts of the register block. The fixed builds (GPUs) give each
-// invocation RM consecutive rows by RN consecutive columns, read from
-// shared memory as vec4s, like gemm.comp: NVIDIA's compiler needs that
-// and compile-time tiles together. The specialized build (CPU
-// implementations such as lavapipe, and any other tile) keeps the layout
-// its tiles were tuned with: an invocation's rows strided by WY and its
-// vec4 columns by WX, with A's tile as padded floats.
 #version 450
 #extension GL_EXT_control_flow_attributes : require
 
-// The tile: specialization constants, or compile-time constants when built
-// with -DFIXED (the GPU tiles; NVIDIA's compiler makes far slower code of
-// the specialized register block, see gemm.comp). CONV stays a
-// specialization constant: it only selects how B is read.
-#ifdef FIXED
-const uint WX = FWX;
-const uint WY = FWY;
-const uint RM = FRM;   // multiple of 4 in the fixed builds
-const uint RN = FRN;   // multiple of 4
-const uint TK = FTK;
-layout(local_size_x = FWX, local_size_y = FWY, local_size_z = 1) in;
-#else
 layout(constant_id = 0) const uint WX = 16;
 layout(constant_id = 1) const uint WY = 16;
 layout(constant_id = 2) const uint RM = 4;
 layout(constant_id = 3) const uint RN = 4;   // multiple of 4
 layout(constant_id = 4) const uint TK = 16;
-layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z = 1) in;
-#endif
 layout(constant_id = 5) const uint CONV = 0;
+
+layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z = 1) in;
 
 // 0 M, 1 N, 2 K, 3 G (z = outer * G + inner), 4 transB, 5 alpha (bits),
 // 6 bias mode (0 none, 1 per column, 2 per row), 7 ldc, 8 first column,
@@ -53,27 +33,12 @@ layout(std430, set = 0, binding = 3) writeonly buffer CBuf { float c[]; };
 
 const uint BM = WY * RM;
 const uint BN = WX * RN;
-const uint RM4 = RM / 4;
 const uint RN4 = RN / 4;
-const uint BM4 = BM / 4;
 const uint BN4 = BN / 4;
 const uint THREADS = WX * WY;
 
-#ifdef FIXED
-// A transposed, k-major: As[k * BM4 + m / 4][m % 4].
-shared vec4 As[TK * BM4];
-#define A_TILE(kk, m) As[(kk) * BM4 + (m) / 4u][(m) % 4u]
-// Row i and vec4 column j of an invocation's block.
-#define ROW(i) (ty * RM + (i))
-#define COL4(j) (tx * RN4 + (j))
-#else
-// A transposed, As[k * (BM + 1) + m]: padded so the transposing stores
-// spread over banks.
+// As[k * (BM + 1) + m], padded so the transposing stores spread over banks.
 shared float As[TK * (BM + 1)];
-#define A_TILE(kk, m) As[(kk) * (BM + 1) + (m)]
-#define ROW(i) (ty + (i) * WY)
-#define COL4(j) (tx + (j) * WX)
-#endif
 shared vec4 Bs[TK * BN4];   // Bs[k * BN4 + n4]
 
 float
@@ -129,7 +94,7 @@ main ()
           uint m = e / TK;
           uint gm = m0 + m;
           uint gk = k0 + kk;
-          A_TILE (kk, m) = (gm < M && gk < K) ? a[aoff + gm * K + gk] : 0.0;
+          As[kk * (BM + 1) + m] = (gm < M && gk < K) ? a[aoff + gm * K + gk] : 0.0;
         }
       for (uint e = tid; e < TK * BN4; e += THREADS)
         {
@@ -154,39 +119,26 @@ main ()
       [[unroll]] for (uint kk = 0; kk < TK; kk++)
         {
           vec4 bv[RN4];
-
           [[unroll]] for (uint j = 0; j < RN4; j++)
-            bv[j] = Bs[kk * BN4 + COL4 (j)];
-#ifdef FIXED
-          vec4 av[RM4];
-
-          [[unroll]] for (uint i = 0; i < RM4; i++)
-            av[i] = As[kk * BM4 + ty * RM4 + i];
-          [[unroll]] for (uint i = 0; i < RM4; i++)
-            [[unroll]] for (uint q = 0; q < 4u; q++)
-              [[unroll]] for (uint j = 0; j < RN4; j++)
-                acc[i * 4u + q][j] = fma (vec4 (av[i][q]), bv[j], acc[i * 4u + q][j]);
-#else
+            bv[j] = Bs[kk * BN4 + tx + j * WX];
           [[unroll]] for (uint i = 0; i < RM; i++)
             {
-              float av = A_TILE (kk, ROW (i));
-
+              float av = As[kk * (BM + 1) + ty + i * WY];
               [[unroll]] for (uint j = 0; j < RN4; j++)
                 acc[i][j] = fma (vec4 (av), bv[j], acc[i][j]);
             }
-#endif
         }
       barrier ();
     }
 
   [[unroll]] for (uint i = 0; i < RM; i++)
     {
-      uint gm = m0 + ROW (i);
+      uint gm = m0 + ty + i * WY;
       if (gm >= M)
         continue;
       [[unroll]] for (uint j = 0; j < RN4; j++)
         {
-          uint gn = n0 + COL4 (j) * 4u;
+          uint gn = n0 + (tx + j * WX) * 4u;
           for (uint q = 0; q < 4u; q++)
             if (gn + q < N)
               {
