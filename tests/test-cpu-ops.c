@@ -48,6 +48,10 @@ weight (BenchGraph   *g,
 
 typedef void (*EditInputs) (BenchGraph *g, BenchGraphBuffers *b);
 
+/* When not G_MAXUINT: how many attentions the CPU table must run in one
+ * pass (with the packed GEMM; none without). */
+static guint expect_attention = G_MAXUINT;
+
 /* Runs @g (last tensor marked as output unless outputs exist) with the CPU
  * table and the reference on the same weights and inputs; compares. */
 /* [@min_fused, @max_fused]: how many ops the CPU table must fold into the
@@ -92,6 +96,9 @@ check_full_fused (BenchGraph *g,
     {
       g_assert_cmpuint (bench_cpu_ops_count_fused (ops, ours), ==, 0);
     }
+  if (expect_attention != G_MAXUINT)
+    g_assert_cmpuint (bench_cpu_ops_count_attention (ops, ours), ==,
+                      bench_cpu_packed_gemm_supported () ? expect_attention : 0);
   /* Twice: a second run must not depend on state left by the first. */
   for (guint i = 0; i < 2; i++)
     {
@@ -385,8 +392,9 @@ static void
 mask_some (BenchGraph        *g,
            BenchGraphBuffers *b)
 {
-  float *keep = bench_graph_buffers_get_data (b, bench_graph_find_tensor (g, "keep")->id);
-  gint64 Lk = 19;
+  const BenchTensor *t = bench_graph_find_tensor (g, "keep");
+  float *keep = bench_graph_buffers_get_data (b, t->id);
+  gint64 Lk = t->shape[1];
 
   /* Batch 0 masks keys 2, 8 and the last; batch 1 masks every key (zeros
    * out, not NaN); batch 2 keeps all. */
@@ -416,6 +424,33 @@ test_softmax (void)
     bench_graph_softmax (g, "y", x, 0.125f, BENCH_MASK_CAUSAL, -1);
     check (g);
   }
+}
+
+/* Scores, softmax and the product by V in one pass per matrix, with
+ * every mask, rows and keys not multiples of the tiles, and a head size
+ * of V other than Q's; not when the scores are also an output. */
+static void
+test_attention_fused (void)
+{
+  for (BenchMaskKind mask = BENCH_MASK_NONE; mask <= BENCH_MASK_PADDING + 1; mask++)
+    {
+      g_autoptr(BenchGraph) g = bench_graph_new ("attention");
+      gboolean scores_out = mask > BENCH_MASK_PADDING;
+      BenchMaskKind kind = scores_out ? BENCH_MASK_PADDING : mask;
+      guint q = input (g, "q", 4, SHAPE (3, 2, 23, 13));
+      guint k = input (g, "k", 4, SHAPE (3, 2, 29, 13));
+      guint v = input (g, "v", 4, SHAPE (3, 2, 29, 11));
+      guint keep = bench_graph_add_input (g, "keep", BENCH_DTYPE_F32, BENCH_INIT_ONES, 0, 2, SHAPE (3, 29));
+      guint s = bench_graph_matmul (g, "scores", q, k, TRUE, 1.0f);
+
+      if (scores_out)
+        bench_graph_mark_output (g, s);
+      s = bench_graph_softmax (g, "probs", s, 0.37f, kind, kind == BENCH_MASK_PADDING ? (gint) keep : -1);
+      bench_graph_mark_output (g, bench_graph_matmul (g, "context", s, v, FALSE, 0.5f));
+      expect_attention = scores_out ? 0 : 1;
+      check_full (g, kind == BENCH_MASK_PADDING ? mask_some : NULL);
+      expect_attention = G_MAXUINT;
+    }
 }
 
 static void
@@ -690,6 +725,7 @@ main (int   argc,
   g_test_add_func ("/cpu-ops/add-mul", test_add_mul);
   g_test_add_func ("/cpu-ops/norms", test_norms);
   g_test_add_func ("/cpu-ops/softmax", test_softmax);
+  g_test_add_func ("/cpu-ops/attention-fused", test_attention_fused);
   g_test_add_func ("/cpu-ops/unary", test_unary);
   g_test_add_func ("/cpu-ops/embedding", test_embedding);
   g_test_add_func ("/cpu-ops/embedding-out-of-range", test_embedding_out_of_range);

@@ -98,6 +98,22 @@ typedef struct
   gboolean           done;      /* the linear wrote next's output in this pass */
 } Fusion;
 
+/* Attention in one pass per matrix: a scores matmul (Q K^T) read only by
+ * the next op, a softmax, read only by the next op, a matmul by V. The
+ * first op computes each batch matrix's scores into a block of its
+ * thread's own, applies the softmax there and multiplies by V, writing
+ * the third op's output: the scores and probabilities never go through
+ * memory, and the two other ops are skipped. Planned at prepare like
+ * Fusion, with the pointers checked on every call. */
+typedef struct
+{
+  const BenchOpArgs *scores;
+  const BenchOpArgs *softmax;
+  const BenchOpArgs *context;
+  const void        *data[5];   /* Q, K, the softmax's mask (or NULL), V, the context */
+  gboolean           done;      /* the scores op wrote the context in this pass */
+} Attention;
+
 struct _BenchCpuOps
 {
   BenchOpTable  table;
@@ -107,6 +123,7 @@ struct _BenchCpuOps
   GHashTable   *packed;    /* const float * (weight data) -> Packed */
   GHashTable   *fusions;   /* const BenchOpArgs * (the linear's) -> Fusion */
   GHashTable   *fused;     /* const BenchOpArgs * (the next op's) -> Fusion (not owned) */
+  GHashTable   *attention; /* const BenchOpArgs * (each of the three ops') -> Attention */
 };
 
 static void
@@ -790,6 +807,11 @@ plain_matmul (const BenchOpArgs *a)
       plain_matmul_one (z, (gpointer) a);
 }
 
+static gboolean attention_run  (BenchCpuOps       *self,
+                                const BenchOpArgs *a);
+static gboolean attention_done (BenchCpuOps       *self,
+                                const BenchOpArgs *a);
+
 static gboolean
 cpu_prim_op (const BenchOpArgs  *a,
              gpointer            user_data,
@@ -800,6 +822,8 @@ cpu_prim_op (const BenchOpArgs  *a,
   guint n = 0;
   Prim *p;
 
+  if (a->op->kind == BENCH_OP_MATMUL && (attention_done (self, a) || attention_run (self, a)))
+    return TRUE;
   if (is_small (a))
     {
       if (a->op->kind == BENCH_OP_LINEAR)
@@ -1333,8 +1357,217 @@ cpu_softmax (const BenchOpArgs  *a,
 {
   gint64 Lk = a->out->shape[a->out->n_dims - 1];
 
+  if (attention_done (user_data, a))
+    return TRUE;
   for_rows (a, a->out->numel / Lk, a->out->numel >= PAR_MIN, softmax_range);
   return TRUE;
+}
+
+/* --- attention in one pass (see Attention) --- */
+
+/* Row @r of a softmax over @t (the scores' shape): the last position it
+ * may see and its batch's row of the padding mask. */
+static void
+softmax_row_params (const BenchOpArgs  *a,
+                    gint64              r,
+                    gint64             *limit,
+                    const float       **keep)
+{
+  const BenchTensor *t = a->out;
+  guint nd = t->n_dims;
+  gint64 Lk = t->shape[nd - 1];
+  gint64 Lq = nd >= 2 ? t->shape[nd - 2] : 1;
+  gint64 per_batch = nd == 4 ? t->shape[1] * Lq : t->numel / Lk;
+  BenchMaskKind mask = a->op->p.softmax.mask;
+
+  *limit = mask == BENCH_MASK_CAUSAL ? r % Lq + (Lk - Lq) : Lk - 1;
+  *keep = mask == BENCH_MASK_PADDING ? IN (a, 1) + (r / per_batch) * Lk : NULL;
+}
+
+/* The block of scores of the calling thread: grown once to the largest
+ * asked for, so that the timed iterations after the first allocate
+ * nothing. */
+static float *
+attention_block (gint64 floats)
+{
+  static __thread float *block;
+  static __thread gint64 size;
+
+  if (floats > size)
+    {
+      bench_cpu_free (block);
+      block = bench_cpu_alloc (floats * sizeof (float));
+      size = block != NULL ? floats : 0;
+    }
+  return block;
+}
+
+static void
+attention_one (gint64   z,
+               gpointer data)
+{
+  const Attention *at = data;
+  const BenchOpArgs *sa = at->scores, *ca = at->context;
+  guint nd = sa->out->n_dims;
+  gint64 Lq = sa->out->shape[nd - 2], Lk = sa->out->shape[nd - 1];
+  gint64 D = sa->in[0]->shape[nd - 1], Dv = ca->out->shape[nd - 1];
+  gint64 sk = sa->in_mat_stride[1] > 0 ? sa->in_mat_stride[1] : Lk * D;
+  gint64 sv = ca->in_mat_stride[1] > 0 ? ca->in_mat_stride[1] : Lk * Dv;
+  float scale = at->softmax->op->p.softmax.scale;
+  float *S = attention_block (Lq * Lk);
+
+  g_assert (S != NULL);
+  bench_cpu_gemm_plain (Lq, Lk, D, sa->op->p.matmul.alpha, IN (sa, 0) + z * Lq * D, D,
+                        IN (sa, 1) + z * sk, D, TRUE, S, Lk);
+  for (gint64 q = 0; q < Lq; q++)
+    {
+      gint64 limit;
+      const float *keep;
+
+      softmax_row_params (at->softmax, z * Lq + q, &limit, &keep);
+      softmax_row (S + q * Lk, S + q * Lk, Lk, limit, keep, scale);
+    }
+  bench_cpu_gemm_plain (Lq, Dv, Lk, ca->op->p.matmul.alpha, S, Lk, IN (ca, 1) + z * sv, Dv,
+                        FALSE, OUT (ca) + z * Lq * Dv, Dv);
+}
+
+static gboolean
+attention_matches (const Attention *at)
+{
+  const BenchOpArgs *sa = at->scores, *so = at->softmax, *ca = at->context;
+
+  return sa->in_data[0] == at->data[0] && sa->in_data[1] == at->data[1] &&
+         (so->op->n_inputs < 2 || so->in_data[1] == at->data[2]) &&
+         ca->in_data[1] == at->data[3] && ca->out_data == at->data[4] &&
+         so->in_data[0] == sa->out_data && ca->in_data[0] == so->out_data;
+}
+
+/* Runs the attention planned at scores op @a; FALSE when none is (or its
+ * buffers are not those planned): then @a runs alone. */
+static gboolean
+attention_run (BenchCpuOps       *self,
+               const BenchOpArgs *a)
+{
+  Attention *at = g_hash_table_lookup (self->attention, a);
+  gint64 batch;
+
+  if (at == NULL || at->scores != a)
+    return FALSE;
+  at->done = FALSE;
+  if (!attention_matches (at))
+    return FALSE;
+  batch = a->out->numel / (a->out->shape[a->out->n_dims - 2] * a->out->shape[a->out->n_dims - 1]);
+  if (a->out->numel * a->in[0]->shape[a->in[0]->n_dims - 1] >= PAR_MIN)
+    bench_cpu_parallel_for (batch, attention_one, at);
+  else
+    for (gint64 z = 0; z < batch; z++)
+      attention_one (z, at);
+  at->done = TRUE;
+  return TRUE;
+}
+
+/* TRUE when @a is the softmax or the context matmul of an attention whose
+ * scores op already did its work in this pass. */
+static gboolean
+attention_done (BenchCpuOps       *self,
+                const BenchOpArgs *a)
+{
+  Attention *at = g_hash_table_lookup (self->attention, a);
+
+  if (at == NULL || at->scores == a || !at->done || !attention_matches (at))
+    return FALSE;
+  if (a == at->context)
+    at->done = FALSE;
+  return TRUE;
+}
+
+/* A plain intermediate read by op @reader alone. */
+static gboolean
+private_to (BenchGraph        *graph,
+            const BenchTensor *t,
+            guint              reader)
+{
+  if (t->role != BENCH_TENSOR_ACTIVATION || t->alias_of >= 0 || t->last_use != (gint) reader ||
+      t->dtype != BENCH_DTYPE_F32)
+    return FALSE;
+  for (guint v = 0; v < bench_graph_get_n_tensors (graph); v++)
+    if (bench_graph_get_tensor (graph, v)->alias_of == (gint) t->id)
+      return FALSE;
+  return TRUE;
+}
+
+/* Frees every plan and the table (each plan is under three keys). */
+static void
+attention_clear (BenchCpuOps *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (self->attention == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->attention);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (((Attention *) value)->scores == key)
+      g_free (value);
+  g_clear_pointer (&self->attention, g_hash_table_unref);
+}
+
+/* Plans the attention starting at matmul op @i (see Attention). */
+static void
+plan_attention (BenchCpuOps       *self,
+                BenchGraphBuffers *buffers,
+                guint              i)
+{
+  BenchGraph *graph = bench_graph_buffers_get_graph (buffers);
+  const BenchOpArgs *sa = bench_graph_buffers_get_op_args (buffers, i), *so, *ca;
+  Attention *at;
+  guint nd;
+
+  /* Forget an earlier plan for these args. */
+  if ((at = g_hash_table_lookup (self->attention, sa)) != NULL && at->scores == sa)
+    {
+      g_hash_table_remove (self->attention, at->softmax);
+      g_hash_table_remove (self->attention, at->context);
+      g_hash_table_remove (self->attention, sa);
+      g_free (at);
+    }
+  if (!cpu_avx2 || i + 2 >= bench_graph_get_n_ops (graph) || !sa->op->p.matmul.transpose_b ||
+      is_small (sa))
+    return;
+  so = bench_graph_buffers_get_op_args (buffers, i + 1);
+  ca = bench_graph_buffers_get_op_args (buffers, i + 2);
+  nd = sa->out->n_dims;
+  if (so->op->kind != BENCH_OP_SOFTMAX || so->in[0] != sa->out ||
+      ca->op->kind != BENCH_OP_MATMUL || ca->in[0] != so->out || ca->op->p.matmul.transpose_b ||
+      nd < 2 || ca->out->n_dims != nd || sa->in[0]->dtype != BENCH_DTYPE_F32 ||
+      sa->in[1]->dtype != BENCH_DTYPE_F32 || ca->in[1]->dtype != BENCH_DTYPE_F32 ||
+      sa->out->numel == 0 || sa->in[0]->shape[nd - 1] == 0 ||
+      !private_to (graph, sa->out, i + 1) || !private_to (graph, so->out, i + 2))
+    return;
+  /* The context is written while Q, K, V and the mask are read. */
+  for (guint k = 0; k < 2; k++)
+    if (overlaps (ca->out_data, ca->out->numel * sizeof (float), sa->in_data[k],
+                  sa->in[k]->numel * sizeof (float)))
+      return;
+  if (overlaps (ca->out_data, ca->out->numel * sizeof (float), ca->in_data[1],
+                ca->in[1]->numel * sizeof (float)) ||
+      (so->op->n_inputs > 1 &&
+       overlaps (ca->out_data, ca->out->numel * sizeof (float), so->in_data[1],
+                 so->in[1]->numel * sizeof (float))))
+    return;
+
+  at = g_new0 (Attention, 1);
+  at->scores = sa;
+  at->softmax = so;
+  at->context = ca;
+  at->data[0] = sa->in_data[0];
+  at->data[1] = sa->in_data[1];
+  at->data[2] = so->op->n_inputs > 1 ? so->in_data[1] : NULL;
+  at->data[3] = ca->in_data[1];
+  at->data[4] = ca->out_data;
+  g_hash_table_insert (self->attention, (gpointer) sa, at);
+  g_hash_table_insert (self->attention, (gpointer) so, at);
+  g_hash_table_insert (self->attention, (gpointer) ca, at);
 }
 
 /* --- embedding and data movement --- */
@@ -1600,6 +1833,7 @@ bench_cpu_ops_new (GError **error)
   self->packed = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) packed_free);
   self->fusions = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->fused = g_hash_table_new (NULL, NULL);
+  self->attention = g_hash_table_new (NULL, NULL);
   if ((status = dnnl_engine_create (&self->engine, dnnl_cpu, 0)) != dnnl_success ||
       (status = dnnl_stream_create (&self->stream, self->engine, dnnl_stream_default_flags)) != dnnl_success)
     {
@@ -1647,6 +1881,7 @@ bench_cpu_ops_free (BenchCpuOps *self)
   g_clear_pointer (&self->prims, g_hash_table_unref);
   g_clear_pointer (&self->fused, g_hash_table_unref);
   g_clear_pointer (&self->fusions, g_hash_table_unref);
+  attention_clear (self);
   g_clear_pointer (&self->packed, g_hash_table_unref);
   g_clear_pointer (&self->stream, dnnl_stream_destroy);
   g_clear_pointer (&self->engine, dnnl_engine_destroy);
@@ -1696,6 +1931,7 @@ bench_cpu_ops_prepare (BenchCpuOps        *self,
         case BENCH_OP_MATMUL:
           if (!is_small (a) && !cpu_avx2 && get_prim (self, a, error) == NULL)
             return FALSE;
+          plan_attention (self, buffers, i);
           break;
         case BENCH_OP_CONV1D:
         case BENCH_OP_CONV2D:
@@ -1732,6 +1968,26 @@ bench_cpu_ops_count_fused (BenchCpuOps       *self,
       Fusion *f = g_hash_table_lookup (self->fused, a);
 
       if (f != NULL && f->next == a && fusion_matches (f, f->linear))
+        count++;
+    }
+  return count;
+}
+
+guint
+bench_cpu_ops_count_attention (BenchCpuOps       *self,
+                               BenchGraphBuffers *buffers)
+{
+  guint n_ops = bench_graph_get_n_ops (bench_graph_buffers_get_graph (buffers));
+  guint count = 0;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  for (guint i = 0; i < n_ops; i++)
+    {
+      const BenchOpArgs *a = bench_graph_buffers_get_op_args (buffers, i);
+      Attention *at = g_hash_table_lookup (self->attention, a);
+
+      if (at != NULL && at->scores == a && attention_matches (at))
         count++;
     }
   return count;

@@ -33,6 +33,10 @@ gboolean            bench_cpu_ops_prepare    (BenchCpuOps         *self,
  * layer's GEMM); for tests. */
 guint               bench_cpu_ops_count_fused (BenchCpuOps      *self,
                                               BenchGraphBuffers *buffers);
+/* How many attentions (scores matmul, softmax, matmul by V) of @buffers'
+ * graph bench_cpu_ops_prepare() planned to run in one pass; for tests. */
+guint               bench_cpu_ops_count_attention (BenchCpuOps  *self,
+                                                   BenchGraphBuffers *buffers);
 /* Same signature as BenchModelPrepareFunc (bench-model-executable.h). */
 gboolean            bench_cpu_ops_prepare_func (gpointer           self,
                                               BenchGraphBuffers   *buffers,
