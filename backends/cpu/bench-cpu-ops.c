@@ -669,6 +669,21 @@ overlaps (const void *a,
   return pa < pb + b_bytes && pb < pa + a_bytes;
 }
 
+/* A plain intermediate read by op @reader alone: no view of it, no other
+ * reader, not an output. */
+static gboolean
+private_to (BenchGraph        *graph,
+            const BenchTensor *t,
+            guint              reader)
+{
+  if (t->role != BENCH_TENSOR_ACTIVATION || t->alias_of >= 0 || t->last_use != (gint) reader)
+    return FALSE;
+  for (guint v = 0; v < bench_graph_get_n_tensors (graph); v++)
+    if (bench_graph_get_tensor (graph, v)->alias_of == (gint) t->id)
+      return FALSE;
+  return TRUE;
+}
+
 /* Plans the fusion of linear op @i with op @i + 1 (see Fusion). */
 static void
 plan_fusion (BenchCpuOps       *self,
@@ -695,12 +710,8 @@ plan_fusion (BenchCpuOps       *self,
   b = bench_graph_buffers_get_op_args (buffers, i + 1);
 
   /* The linear's output must be a plain intermediate read by @b alone. */
-  if (t->role != BENCH_TENSOR_ACTIVATION || t->alias_of >= 0 || t->last_use != (gint) i + 1 ||
-      b->out->numel != t->numel)
+  if (!private_to (graph, t, i + 1) || b->out->numel != t->numel)
     return;
-  for (guint v = 0; v < bench_graph_get_n_tensors (graph); v++)
-    if (bench_graph_get_tensor (graph, v)->alias_of == (gint) t->id)
-      return;
 
   if (b->op->kind == BENCH_OP_GELU && b->in[0] == t)
     act = b->op->p.gelu.kind == BENCH_GELU_TANH ? BENCH_CPU_ACT_GELU_TANH
@@ -1324,29 +1335,42 @@ ROW_KERNEL_DISPATCH (softmax_row,
                       const float *keep, float scale),
                      (x, y, n, limit, keep, scale))
 
+/* Row @r of softmax @a: the last position it may see and its batch's row
+ * of the padding mask (or NULL). */
 static void
-softmax_range (const BenchOpArgs *a,
-               gint64             r0,
-               gint64             r1)
+softmax_row_params (const BenchOpArgs  *a,
+                    gint64              r,
+                    gint64             *limit,
+                    const float       **keep)
 {
   const BenchTensor *t = a->out;
   guint nd = t->n_dims;
   gint64 Lk = t->shape[nd - 1];
   gint64 Lq = nd >= 2 ? t->shape[nd - 2] : 1;
-  gint64 rows = t->numel / Lk;
-  gint64 per_batch = nd == 4 ? t->shape[1] * Lq : rows;
+  gint64 per_batch = nd == 4 ? t->shape[1] * Lq : t->numel / Lk;
   BenchMaskKind mask = a->op->p.softmax.mask;
-  const float *keep = mask == BENCH_MASK_PADDING ? IN (a, 1) : NULL;
+
+  *limit = mask == BENCH_MASK_CAUSAL ? r % Lq + (Lk - Lq) : Lk - 1;
+  *keep = mask == BENCH_MASK_PADDING ? IN (a, 1) + (r / per_batch) * Lk : NULL;
+}
+
+static void
+softmax_range (const BenchOpArgs *a,
+               gint64             r0,
+               gint64             r1)
+{
+  gint64 Lk = a->out->shape[a->out->n_dims - 1];
   float scale = a->op->p.softmax.scale;
   const float *x = IN (a, 0);
   float *y = OUT (a);
 
   for (gint64 r = r0; r < r1; r++)
     {
-      gint64 q = r % Lq, bi = r / per_batch;
-      gint64 limit = mask == BENCH_MASK_CAUSAL ? q + (Lk - Lq) : Lk - 1;
+      gint64 limit;
+      const float *keep;
 
-      softmax_row (x + r * Lk, y + r * Lk, Lk, limit, keep ? keep + bi * Lk : NULL, scale);
+      softmax_row_params (a, r, &limit, &keep);
+      softmax_row (x + r * Lk, y + r * Lk, Lk, limit, keep, scale);
     }
 }
 
@@ -1364,25 +1388,6 @@ cpu_softmax (const BenchOpArgs  *a,
 }
 
 /* --- attention in one pass (see Attention) --- */
-
-/* Row @r of a softmax over @t (the scores' shape): the last position it
- * may see and its batch's row of the padding mask. */
-static void
-softmax_row_params (const BenchOpArgs  *a,
-                    gint64              r,
-                    gint64             *limit,
-                    const float       **keep)
-{
-  const BenchTensor *t = a->out;
-  guint nd = t->n_dims;
-  gint64 Lk = t->shape[nd - 1];
-  gint64 Lq = nd >= 2 ? t->shape[nd - 2] : 1;
-  gint64 per_batch = nd == 4 ? t->shape[1] * Lq : t->numel / Lk;
-  BenchMaskKind mask = a->op->p.softmax.mask;
-
-  *limit = mask == BENCH_MASK_CAUSAL ? r % Lq + (Lk - Lq) : Lk - 1;
-  *keep = mask == BENCH_MASK_PADDING ? IN (a, 1) + (r / per_batch) * Lk : NULL;
-}
 
 /* The block of scores of the calling thread: grown once to the largest
  * asked for, so that the timed iterations after the first allocate
@@ -1481,21 +1486,6 @@ attention_done (BenchCpuOps       *self,
   return TRUE;
 }
 
-/* A plain intermediate read by op @reader alone. */
-static gboolean
-private_to (BenchGraph        *graph,
-            const BenchTensor *t,
-            guint              reader)
-{
-  if (t->role != BENCH_TENSOR_ACTIVATION || t->alias_of >= 0 || t->last_use != (gint) reader ||
-      t->dtype != BENCH_DTYPE_F32)
-    return FALSE;
-  for (guint v = 0; v < bench_graph_get_n_tensors (graph); v++)
-    if (bench_graph_get_tensor (graph, v)->alias_of == (gint) t->id)
-      return FALSE;
-  return TRUE;
-}
-
 /* Frees every plan and the table (each plan is under three keys). */
 static void
 attention_clear (BenchCpuOps *self)
@@ -1542,6 +1532,7 @@ plan_attention (BenchCpuOps       *self,
       nd < 2 || ca->out->n_dims != nd || sa->in[0]->dtype != BENCH_DTYPE_F32 ||
       sa->in[1]->dtype != BENCH_DTYPE_F32 || ca->in[1]->dtype != BENCH_DTYPE_F32 ||
       sa->out->numel == 0 || sa->in[0]->shape[nd - 1] == 0 ||
+      sa->out->dtype != BENCH_DTYPE_F32 || so->out->dtype != BENCH_DTYPE_F32 ||
       !private_to (graph, sa->out, i + 1) || !private_to (graph, so->out, i + 2))
     return;
   /* The context is written while Q, K, V and the mask are read. */
@@ -1953,42 +1944,53 @@ bench_cpu_ops_prepare_func (gpointer             self,
   return bench_cpu_ops_prepare (self, buffers, error);
 }
 
-guint
-bench_cpu_ops_count_fused (BenchCpuOps       *self,
-                           BenchGraphBuffers *buffers)
+/* How many ops of @buffers' graph @planned says yes to. */
+static guint
+count_planned (BenchCpuOps       *self,
+               BenchGraphBuffers *buffers,
+               gboolean         (*planned) (BenchCpuOps *self, const BenchOpArgs *a))
 {
   guint n_ops = bench_graph_get_n_ops (bench_graph_buffers_get_graph (buffers));
   guint count = 0;
 
-  g_return_val_if_fail (self != NULL, 0);
-
   for (guint i = 0; i < n_ops; i++)
-    {
-      const BenchOpArgs *a = bench_graph_buffers_get_op_args (buffers, i);
-      Fusion *f = g_hash_table_lookup (self->fused, a);
-
-      if (f != NULL && f->next == a && fusion_matches (f, f->linear))
-        count++;
-    }
+    if (planned (self, bench_graph_buffers_get_op_args (buffers, i)))
+      count++;
   return count;
+}
+
+/* @a is folded into the linear before it. */
+static gboolean
+is_fused_next (BenchCpuOps       *self,
+               const BenchOpArgs *a)
+{
+  Fusion *f = g_hash_table_lookup (self->fused, a);
+
+  return f != NULL && f->next == a && fusion_matches (f, f->linear);
+}
+
+/* @a is the scores op of an attention run in one pass. */
+static gboolean
+is_attention_start (BenchCpuOps       *self,
+                    const BenchOpArgs *a)
+{
+  Attention *at = g_hash_table_lookup (self->attention, a);
+
+  return at != NULL && at->scores == a && attention_matches (at);
+}
+
+guint
+bench_cpu_ops_count_fused (BenchCpuOps       *self,
+                           BenchGraphBuffers *buffers)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return count_planned (self, buffers, is_fused_next);
 }
 
 guint
 bench_cpu_ops_count_attention (BenchCpuOps       *self,
                                BenchGraphBuffers *buffers)
 {
-  guint n_ops = bench_graph_get_n_ops (bench_graph_buffers_get_graph (buffers));
-  guint count = 0;
-
   g_return_val_if_fail (self != NULL, 0);
-
-  for (guint i = 0; i < n_ops; i++)
-    {
-      const BenchOpArgs *a = bench_graph_buffers_get_op_args (buffers, i);
-      Attention *at = g_hash_table_lookup (self->attention, a);
-
-      if (at != NULL && at->scores == a && attention_matches (at))
-        count++;
-    }
-  return count;
+  return count_planned (self, buffers, is_attention_start);
 }
