@@ -252,6 +252,64 @@ test_packed_gemm (void)
   omp_set_num_threads (threads);
 }
 
+/* The GEMM on a plain B (packed per call, as attention's matrices are):
+ * both layouts of B, row strides past the matrix, k and n not multiples
+ * of the 8 x 8 transposes or of the 24-column panel, alpha. */
+static void
+test_gemm_plain (void)
+{
+  static const gint64 shapes[][3] = {
+    { 1, 1, 1 }, { 5, 7, 9 }, { 128, 128, 64 }, { 128, 64, 128 },
+    { 33, 129, 65 }, { 7, 31, 1100 }, { 13, 17, 8 }, { 4, 24, 16 },
+  };
+
+  if (!bench_cpu_packed_gemm_supported ())
+    {
+      g_test_skip ("this CPU has no AVX2 + FMA");
+      return;
+    }
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    for (int nk = 0; nk < 2; nk++)
+      {
+        gint64 m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+        gint64 lda = k + 1, ldb = (nk ? k : n) + 3, ldc = n + 2;
+        float alpha = nk ? 0.125f : 1.0f;
+        g_autofree float *a = g_new (float, m * lda);
+        g_autofree float *b = g_new (float, (nk ? n : k) * ldb);
+        g_autofree float *c = g_new (float, m * ldc);
+
+        bench_cpu_fill_uniform (a, m * lda, 21);
+        bench_cpu_fill_uniform (b, (nk ? n : k) * ldb, 22);
+        for (gint64 i = 0; i < m * ldc; i++)
+          c[i] = 1234.5f;
+        bench_cpu_gemm_plain (m, n, k, alpha, a, lda, b, ldb, nk, c, ldc);
+
+        for (gint64 i = 0; i < m; i++)
+          {
+            for (gint64 j = 0; j < n; j++)
+              {
+                double sum = 0.0, scale = 0.0, tol;
+
+                for (gint64 p = 0; p < k; p++)
+                  {
+                    double prod = (double) a[i * lda + p] * (nk ? b[j * ldb + p] : b[p * ldb + j]);
+
+                    sum += prod;
+                    scale += fabs (prod);
+                  }
+                tol = alpha * (1.2 * (k + 1) * FLT_EPSILON * scale) + 1e-7;
+                if (fabs (c[i * ldc + j] - alpha * sum) > tol)
+                  g_error ("plain gemm %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
+                           " nk %d: c[%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] = %.9g, expected %.9g",
+                           m, n, k, nk, i, j, c[i * ldc + j], alpha * sum);
+              }
+            for (gint64 j = n; j < ldc; j++)
+              g_assert_cmpfloat (c[i * ldc + j], ==, 1234.5f);
+          }
+      }
+}
+
 typedef struct
 {
   gint  *runs;     /* per chunk: how many times it ran */
@@ -694,6 +752,7 @@ main (int   argc,
   g_test_add_func ("/cpu/parallel-for", test_parallel_for);
   g_test_add_func ("/cpu/packed-gemm", test_packed_gemm);
   g_test_add_func ("/cpu/packed-gemm/act-reference", test_act_reference);
+  g_test_add_func ("/cpu/gemm-plain", test_gemm_plain);
   g_test_add_func ("/cpu/triad", test_triad);
   g_test_add_func ("/cpu/peak-flops", test_peak_flops);
   g_test_add_func ("/cpu/discovery", test_discovery);
