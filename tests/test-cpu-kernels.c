@@ -252,6 +252,61 @@ test_packed_gemm (void)
   omp_set_num_threads (threads);
 }
 
+/* The packed GEMM writing attention's heads layout: every element where
+ * the [m x n] product's permute to [m / seq, heads, seq, d] puts it, k over
+ * two blocks (partial sums read back in that layout), one thread and the
+ * team, last panels of 8 and 16 columns. */
+static void
+test_packed_gemm_heads (void)
+{
+  static const gint64 shapes[][4] = {
+    /* m, k, seq, d; n = 3 d */
+    { 24, 40, 12, 16 }, { 256, 1100, 128, 64 }, { 8, 9, 4, 8 }, { 64, 33, 16, 24 },
+  };
+  const int threads = omp_get_max_threads ();
+
+  if (!bench_cpu_packed_gemm_supported ())
+    {
+      g_test_skip ("this CPU has no AVX2 + FMA");
+      return;
+    }
+  for (guint t = 0; t < 2; t++)
+    {
+      omp_set_num_threads (t == 0 ? 1 : threads);
+      for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+        {
+          gint64 m = shapes[s][0], k = shapes[s][1], seq = shapes[s][2], d = shapes[s][3];
+          gint64 n = 3 * d, heads = n / d;
+          g_autofree float *a = g_new (float, m * k);
+          g_autofree float *w = g_new (float, k * n);
+          g_autofree float *bias = g_new (float, n);
+          g_autofree float *flat = g_new (float, m * n);
+          g_autofree float *split = g_new (float, m * n);
+          g_autoptr(BenchCpuPackedB) packed = NULL;
+
+          bench_cpu_fill_uniform (a, m * k, 31);
+          bench_cpu_fill_uniform (w, k * n, 32);
+          bench_cpu_fill_uniform (bias, n, 33);
+          packed = bench_cpu_packed_b_new (k, n, w, TRUE);
+          bench_cpu_packed_gemm (m, a, k, packed, bias, BENCH_CPU_ACT_NONE, NULL, 0, flat, n);
+          bench_cpu_packed_gemm_heads (m, a, k, packed, bias, seq, d, split);
+
+          for (gint64 r = 0; r < m; r++)
+            for (gint64 j = 0; j < n; j++)
+              {
+                gint64 b = r / seq, l = r % seq, h = j / d;
+                float got = split[((b * heads + h) * seq + l) * d + j % d];
+
+                if (got != flat[r * n + j])
+                  g_error ("heads gemm m %" G_GINT64_FORMAT " k %" G_GINT64_FORMAT " seq %" G_GINT64_FORMAT
+                           " d %" G_GINT64_FORMAT ": [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] = %.9g, expected %.9g",
+                           m, k, seq, d, r, j, got, flat[r * n + j]);
+              }
+        }
+    }
+  omp_set_num_threads (threads);
+}
+
 /* The GEMM on a plain B (packed per call, as attention's matrices are):
  * both layouts of B, row strides past the matrix, k and n not multiples
  * of the 8 x 8 transposes or of the 24-column panel, alpha. */
@@ -753,6 +808,7 @@ main (int   argc,
   g_test_add_func ("/cpu/packed-gemm", test_packed_gemm);
   g_test_add_func ("/cpu/packed-gemm/act-reference", test_act_reference);
   g_test_add_func ("/cpu/gemm-plain", test_gemm_plain);
+  g_test_add_func ("/cpu/packed-gemm/heads", test_packed_gemm_heads);
   g_test_add_func ("/cpu/triad", test_triad);
   g_test_add_func ("/cpu/peak-flops", test_peak_flops);
   g_test_add_func ("/cpu/discovery", test_discovery);

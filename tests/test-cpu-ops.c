@@ -17,6 +17,7 @@
 
 #include "bench-cpu-kernels.h"
 #include "bench-cpu-ops.h"
+#include "bench-model-zoo.h"
 #include "bench-error.h"
 #include "bench-graph.h"
 #include "bench-graph-exec.h"
@@ -453,6 +454,69 @@ test_attention_fused (void)
     }
 }
 
+/* bert-base at two layers, as the catalog builds it: each projection of
+ * Q, K and V writes its heads' layout itself (the permute splitting it is
+ * skipped), each attention writes the merged layout (the permute merging
+ * the heads is skipped), besides the GELU and MLP residual folded in:
+ * 5 ops folded a layer. Not the splits with a sequence that is not a
+ * multiple of 4 rows (2 a layer). */
+static void
+test_attention_heads (void)
+{
+  for (guint c = 0; c < 2; c++)
+    {
+      BenchModelOptions opts = { .batch = 2, .seq_len = c == 0 ? 12 : 10, .n_layers = 2 };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BenchGraph) g = bench_model_zoo_build ("bert-base", &opts, &error);
+      g_autoptr(BenchWeights) w = NULL;
+      g_autoptr(BenchGraphBuffers) b = NULL;
+
+      g_assert_no_error (error);
+      expect_attention = 2;
+      check_full_fused (g, NULL, c == 0 ? 10 : 4, c == 0 ? 10 : 4);
+      expect_attention = G_MAXUINT;
+
+      w = bench_weights_new_random (g, 3);
+      b = bench_graph_buffers_new (g, w, 5, &error);
+      g_assert_no_error (error);
+      g_assert_true (bench_cpu_ops_prepare (ops, b, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (bench_cpu_ops_count_heads_merged (ops, b), ==,
+                        bench_cpu_packed_gemm_supported () ? 2 : 0);
+    }
+  {
+    /* A projection also read as an output must be written as such. */
+    g_autoptr(BenchGraph) g = bench_graph_new ("attention-heads-output");
+    gint64 B = 2, L = 12, H = 3, D = 16, E = H * D;
+    guint x = input (g, "x", 3, SHAPE (B, L, E));
+    guint heads[3], t;
+
+    for (guint j = 0; j < 3; j++)
+      {
+        g_autofree char *n = g_strdup_printf ("proj%u", j);
+        g_autofree char *nw = g_strdup_printf ("w%u", j);
+        g_autofree char *nb = g_strdup_printf ("b%u", j);
+        g_autofree char *nv = g_strdup_printf ("view%u", j);
+        g_autofree char *nh = g_strdup_printf ("heads%u", j);
+
+        t = bench_graph_linear (g, n, x, weight (g, nw, 2, SHAPE (E, E)),
+                                weight (g, nb, 1, SHAPE (E)), FALSE);
+        if (j == 0)
+          bench_graph_mark_output (g, t);
+        t = bench_graph_reshape (g, nv, t, 4, SHAPE (B, L, H, D));
+        heads[j] = bench_graph_permute (g, nh, t, (guint[]){ 0, 2, 1, 3 });
+      }
+    t = bench_graph_matmul (g, "scores", heads[0], heads[1], TRUE, 1.0f);
+    t = bench_graph_softmax (g, "probs", t, 0.25f, BENCH_MASK_NONE, -1);
+    t = bench_graph_matmul (g, "context", t, heads[2], FALSE, 1.0f);
+    t = bench_graph_permute (g, "merge", t, (guint[]){ 0, 2, 1, 3 });
+    t = bench_graph_reshape (g, "merged", t, 3, SHAPE (B, L, E));
+    bench_graph_mark_output (g, bench_graph_linear (g, "out", t, weight (g, "wo", 2, SHAPE (E, E)),
+                                                    weight (g, "bo", 1, SHAPE (E)), FALSE));
+    check_full_fused (g, NULL, 0, 2);
+  }
+}
+
 static void
 test_unary (void)
 {
@@ -726,6 +790,7 @@ main (int   argc,
   g_test_add_func ("/cpu-ops/norms", test_norms);
   g_test_add_func ("/cpu-ops/softmax", test_softmax);
   g_test_add_func ("/cpu-ops/attention-fused", test_attention_fused);
+  g_test_add_func ("/cpu-ops/attention-heads", test_attention_heads);
   g_test_add_func ("/cpu-ops/unary", test_unary);
   g_test_add_func ("/cpu-ops/embedding", test_embedding);
   g_test_add_func ("/cpu-ops/embedding-out-of-range", test_embedding_out_of_range);

@@ -656,6 +656,59 @@ test_memory_plan (void)
       }
 }
 
+/* The outputs of the permutes splitting a projection into heads and
+ * merging an attention's context are live from that projection and from
+ * the scores matmul (a backend writes them there): no tensor alive in
+ * between shares their bytes. With the three projections first and their
+ * splits after, as the catalog builds them. */
+static void
+test_memory_plan_heads (void)
+{
+  g_autoptr(BenchGraph) g = bench_graph_new ("heads");
+  gint64 B = 2, L = 12, H = 3, D = 16, E = H * D;
+  guint x = input (g, "x", 3, SHAPE (B, L, E));
+  guint proj[3], heads[3], t, scores, merge;
+  guint n;
+
+  for (guint j = 0; j < 3; j++)
+    {
+      g_autofree char *nw = g_strdup_printf ("w%u", j);
+
+      proj[j] = bench_graph_linear (g, "proj", x, weight (g, nw, 2, SHAPE (E, E)), -1, FALSE);
+    }
+  for (guint j = 0; j < 3; j++)
+    {
+      t = bench_graph_reshape (g, "view", proj[j], 4, SHAPE (B, L, H, D));
+      heads[j] = bench_graph_permute (g, "heads", t, (guint[]){ 0, 2, 1, 3 });
+    }
+  scores = bench_graph_matmul (g, "scores", heads[0], heads[1], TRUE, 1.0f);
+  t = bench_graph_softmax (g, "probs", scores, 0.25f, BENCH_MASK_NONE, -1);
+  t = bench_graph_matmul (g, "context", t, heads[2], FALSE, 1.0f);
+  merge = bench_graph_permute (g, "merge", t, (guint[]){ 0, 2, 1, 3 });
+  t = bench_graph_reshape (g, "merged", merge, 3, SHAPE (B, L, E));
+  bench_graph_mark_output (g, bench_graph_linear (g, "out", t, weight (g, "wo", 2, SHAPE (E, E)), -1, FALSE));
+  bench_graph_seal (g);
+  n = bench_graph_get_n_tensors (g);
+
+  for (guint k = 0; k < 4; k++)
+    {
+      const BenchTensor *p = bench_graph_get_tensor (g, k < 3 ? heads[k] : merge);
+      gint from = k < 3 ? bench_graph_get_tensor (g, proj[k])->producer
+                        : bench_graph_get_tensor (g, scores)->producer;
+
+      g_assert_cmpint (p->offset, >=, 0);
+      for (guint i = 0; i < n; i++)
+        {
+          const BenchTensor *o = bench_graph_get_tensor (g, i);
+
+          if (o == p || o->offset < 0 || o->alias_of >= 0)
+            continue;
+          if (o->producer <= MAX (p->last_use, p->producer) && from <= MAX (o->last_use, o->producer))
+            g_assert_true (o->offset + o->numel * 4 <= p->offset || p->offset + p->numel * 4 <= o->offset);
+        }
+    }
+}
+
 static void
 test_execute_repeatable (void)
 {
@@ -777,6 +830,7 @@ main (int   argc,
   g_test_add_func ("/graph/op/data-movement", test_data_movement);
   g_test_add_func ("/graph/op/kv-append", test_kv_append);
   g_test_add_func ("/graph/memory-plan", test_memory_plan);
+  g_test_add_func ("/graph/memory-plan/heads", test_memory_plan_heads);
   g_test_add_func ("/graph/execute-repeatable", test_execute_repeatable);
   g_test_add_func ("/graph/missing-kernel", test_missing_kernel);
   g_test_add_func ("/graph/weights-mismatch", test_weights_mismatch);

@@ -707,6 +707,30 @@ pk_act (__m256      x,
     }
 }
 
+/* Where the product's elements go: row i, column j at c[i * ldc + j], or,
+ * when @l > 0, the [m, heads * d] product stored as [m / l, heads, l, d]
+ * (attention's query, key and value split into heads, the layout the
+ * heads' matrices are read in). */
+typedef struct
+{
+  float  *c;
+  gint64  ldc;
+  gint64  l;        /* rows per batch in the heads layout, or 0 */
+  gint64  d;        /* columns per head */
+  gint64  batch;    /* heads * l * d */
+} PkC;
+
+static inline float *
+pk_c_at (const PkC *o,
+         gint64     row,
+         gint64     col)
+{
+  if (o->l == 0)
+    return o->c + row * o->ldc + col;
+  return o->c + (row / o->l) * o->batch + (col / o->d) * (o->l * o->d) +
+         (row % o->l) * o->d + col % o->d;
+}
+
 typedef struct
 {
   float        alpha;     /* scales A B first */
@@ -726,6 +750,7 @@ pk_finish_act (__m256            acc[PK_MR][3],
                const int         nv,
                float            *c,
                gint64            ldc,
+               const gint64     *voff,
                gboolean          load,
                const PkEpilogue *ep,
                const BenchCpuAct act)
@@ -744,7 +769,7 @@ pk_finish_act (__m256            acc[PK_MR][3],
 #pragma GCC unroll 3
     for (int v = 0; v < nv; v++)
       {
-        float *cp = c + r * ldc + v * 8;
+        float *cp = c + r * ldc + voff[v];
         __m256 x = acc[r][v];
 
         if (load)
@@ -768,28 +793,29 @@ pk_finish (__m256            acc[PK_MR][3],
            const int         nv,
            float            *c,
            gint64            ldc,
+           const gint64     *voff,
            gboolean          load,
            const PkEpilogue *ep)
 {
   if (ep == NULL)
     {
-      pk_finish_act (acc, nv, c, ldc, load, NULL, BENCH_CPU_ACT_NONE);
+      pk_finish_act (acc, nv, c, ldc, voff, load, NULL, BENCH_CPU_ACT_NONE);
       return;
     }
   switch (ep->act)
     {
     case BENCH_CPU_ACT_GELU_ERF:
-      pk_finish_act (acc, nv, c, ldc, load, ep, BENCH_CPU_ACT_GELU_ERF);
+      pk_finish_act (acc, nv, c, ldc, voff, load, ep, BENCH_CPU_ACT_GELU_ERF);
       break;
     case BENCH_CPU_ACT_GELU_TANH:
-      pk_finish_act (acc, nv, c, ldc, load, ep, BENCH_CPU_ACT_GELU_TANH);
+      pk_finish_act (acc, nv, c, ldc, voff, load, ep, BENCH_CPU_ACT_GELU_TANH);
       break;
     case BENCH_CPU_ACT_GELU_QUICK:
-      pk_finish_act (acc, nv, c, ldc, load, ep, BENCH_CPU_ACT_GELU_QUICK);
+      pk_finish_act (acc, nv, c, ldc, voff, load, ep, BENCH_CPU_ACT_GELU_QUICK);
       break;
     case BENCH_CPU_ACT_NONE:
     default:
-      pk_finish_act (acc, nv, c, ldc, load, ep, BENCH_CPU_ACT_NONE);
+      pk_finish_act (acc, nv, c, ldc, voff, load, ep, BENCH_CPU_ACT_NONE);
       break;
     }
 }
@@ -806,6 +832,7 @@ pk_tile (gint64            depth,
          const float      *b,
          float            *c,
          gint64            ldc,
+         const gint64     *voff,
          gboolean          load,
          const PkEpilogue *ep)
 {
@@ -823,7 +850,7 @@ pk_tile (gint64            depth,
   for (int r = 0; r < PK_MR; r++)
     {
       _mm_prefetch ((const char *) (c + r * ldc), _MM_HINT_T0);
-      _mm_prefetch ((const char *) (c + r * ldc + PK_NR - 1), _MM_HINT_T0);
+      _mm_prefetch ((const char *) (c + r * ldc + voff[2] + 7), _MM_HINT_T0);
       if (ep != NULL && ep->residual != NULL)
         {
           _mm_prefetch ((const char *) (ep->residual + r * ep->ldr), _MM_HINT_T0);
@@ -860,7 +887,7 @@ pk_tile (gint64            depth,
   acc[1][0] = c10; acc[1][1] = c11; acc[1][2] = c12;
   acc[2][0] = c20; acc[2][1] = c21; acc[2][2] = c22;
   acc[3][0] = c30; acc[3][1] = c31; acc[3][2] = c32;
-  pk_finish (acc, 3, c, ldc, load, ep);
+  pk_finish (acc, 3, c, ldc, voff, load, ep);
 }
 
 /* pk_tile for a panel of 8 * @nv valid columns (@nv 1 or 2, a constant
@@ -875,6 +902,7 @@ pk_tile_narrow (gint64            depth,
                 const float      *b,
                 float            *c,
                 gint64            ldc,
+                const gint64     *voff,
                 gboolean          load,
                 const PkEpilogue *ep,
                 const int         nv)
@@ -909,7 +937,7 @@ pk_tile_narrow (gint64            depth,
 
   acc[0][0] = c00; acc[0][1] = c01; acc[1][0] = c10; acc[1][1] = c11;
   acc[2][0] = c20; acc[2][1] = c21; acc[3][0] = c30; acc[3][1] = c31;
-  pk_finish (acc, nv, c, ldc, load, ep);
+  pk_finish (acc, nv, c, ldc, voff, load, ep);
 }
 
 /* B as the tiles read it: packed panels, or a plain matrix ([k x n], or
@@ -1024,8 +1052,7 @@ pk_gemm_block (gint64            r0,
                BenchCpuAct       act,
                const float      *residual,
                gint64            ldr,
-               float            *c,
-               gint64            ldc)
+               const PkC        *out)
 {
   gint64 k = b->k, n = b->n;
   float scratch[PK_KC * PK_NR] __attribute__ ((aligned (32)));
@@ -1077,24 +1104,35 @@ pk_gemm_block (gint64            r0,
               for (gint64 r = 0; r < PK_MR; r++)
                 ar[r] = a + (i + MIN (r, rows - 1)) * lda + k0;
 
+              /* The tile's first element, the distance between its rows
+               * and where each vector of 8 columns starts in a row. */
+              float *c = pk_c_at (out, i, col);
+              gint64 ldc = out->l > 0 ? out->d : out->ldc;
+              gint64 voff[3] = { 0, 8, 16 };
+
+              if (out->l > 0)
+                for (int v = 1; v < 3; v++)
+                  voff[v] = col + 8 * v < n ? pk_c_at (out, i, col + 8 * v) - c : 8 * v;
+
               if (rows == PK_MR && cols == PK_NR)
                 {
-                  pk_tile (depth, ar[0], ar[1], ar[2], ar[3], panel, c + i * ldc + col, ldc,
+                  pk_tile (depth, ar[0], ar[1], ar[2], ar[3], panel, c, ldc, voff,
                            load, last ? &ep : NULL);
                 }
               else if (rows == PK_MR && cols == 16)
                 {
-                  pk_tile_narrow (depth, ar[0], ar[1], ar[2], ar[3], panel, c + i * ldc + col,
-                                  ldc, load, last ? &ep : NULL, 2);
+                  pk_tile_narrow (depth, ar[0], ar[1], ar[2], ar[3], panel, c, ldc, voff,
+                                  load, last ? &ep : NULL, 2);
                 }
               else if (rows == PK_MR && cols == 8)
                 {
-                  pk_tile_narrow (depth, ar[0], ar[1], ar[2], ar[3], panel, c + i * ldc + col,
-                                  ldc, load, last ? &ep : NULL, 1);
+                  pk_tile_narrow (depth, ar[0], ar[1], ar[2], ar[3], panel, c, ldc, voff,
+                                  load, last ? &ep : NULL, 1);
                 }
               else
                 {
                   /* An edge tile: through a padded copy of the valid part. */
+                  static const gint64 plain_voff[3] = { 0, 8, 16 };
                   float tc[PK_MR * PK_NR] __attribute__ ((aligned (32))) = { 0 };
                   float tr[PK_MR * PK_NR] __attribute__ ((aligned (32))) = { 0 };
                   float tb[PK_NR] __attribute__ ((aligned (32))) = { 0 };
@@ -1105,16 +1143,17 @@ pk_gemm_block (gint64            r0,
                     for (gint64 j = 0; j < cols; j++)
                       {
                         if (load)
-                          tc[r * PK_NR + j] = c[(i + r) * ldc + col + j];
+                          tc[r * PK_NR + j] = *pk_c_at (out, i + r, col + j);
                         if (last && residual != NULL)
                           tr[r * PK_NR + j] = residual[(i + r) * ldr + col + j];
                       }
                   if (bias != NULL)
                     memcpy (tb, bias + col, cols * sizeof (float));
-                  pk_tile (depth, ar[0], ar[1], ar[2], ar[3], panel, tc, PK_NR, load,
+                  pk_tile (depth, ar[0], ar[1], ar[2], ar[3], panel, tc, PK_NR, plain_voff, load,
                            last ? &tep : NULL);
                   for (gint64 r = 0; r < rows; r++)
-                    memcpy (c + (i + r) * ldc + col, tc + r * PK_NR, cols * sizeof (float));
+                    for (gint64 j = 0; j < cols; j++)
+                      *pk_c_at (out, i + r, col + j) = tc[r * PK_NR + j];
                 }
             }
         }
@@ -1131,8 +1170,7 @@ typedef struct
   BenchCpuAct            act;
   const float           *residual;
   gint64                 ldr;
-  float                 *c;
-  gint64                 ldc;
+  PkC                    out;
   gint64                 row_blocks;
   gint64                 col_blocks;
   gint64                 nc;          /* panels per block */
@@ -1149,7 +1187,7 @@ pk_job_block (gint64   blk,
 
   pk_gemm_block (rb * PK_MC, MIN (j->m, (rb + 1) * PK_MC),
                  cb * j->nc, MIN (j->b->n_panels, (cb + 1) * j->nc),
-                 j->a, j->lda, &j->pb, 1.0f, j->bias, j->act, j->residual, j->ldr, j->c, j->ldc);
+                 j->a, j->lda, &j->pb, 1.0f, j->bias, j->act, j->residual, j->ldr, &j->out);
 }
 
 #endif /* BENCH_CPU_X86 */
@@ -1170,6 +1208,7 @@ bench_cpu_gemm_plain (gint64       m,
 #ifdef BENCH_CPU_X86
   gint64 n_blocks = (k + PK_KC - 1) / PK_KC;
   PkB pb = { NULL, b, ldb, b_is_nk, k, n, 0 };
+  PkC out = { c, ldc, 0, 0, 0 };
 
   g_return_if_fail (bench_cpu_packed_gemm_supported ());
   g_return_if_fail (k > 0 && n > 0);
@@ -1178,11 +1217,50 @@ bench_cpu_gemm_plain (gint64       m,
     return;
   pb.kc = (k + n_blocks - 1) / n_blocks;
   pk_gemm_block (0, m, 0, (n + PK_NR - 1) / PK_NR, a, lda, &pb, alpha, NULL, BENCH_CPU_ACT_NONE,
-                 NULL, 0, c, ldc);
+                 NULL, 0, &out);
 #else
   g_return_if_reached ();
 #endif
 }
+
+#ifdef BENCH_CPU_X86
+static void
+pk_packed_run (gint64                 m,
+               const float           *a,
+               gint64                 lda,
+               const BenchCpuPackedB *b,
+               const float           *bias,
+               BenchCpuAct            act,
+               const float           *residual,
+               gint64                 ldr,
+               const PkC             *out)
+{
+  gboolean parallel = m * b->n * b->k >= PK_PAR_MIN;
+  gint64 row_blocks = (m + PK_MC - 1) / PK_MC, nc = PK_NC;
+  PkJob job;
+
+  if (m <= 0)
+    return;
+
+  /* Narrower blocks when there would be fewer than 4 per thread (a
+   * sequence of 128 on 2 threads: 4 blocks of 8 panels for 768
+   * columns): a thread held back by the OS then leaves less behind. */
+  while (parallel && nc > 2 &&
+         row_blocks * ((b->n_panels + nc - 1) / nc) < 4 * (gint64) omp_get_max_threads ())
+    nc /= 2;
+  job = (PkJob) { m, a, lda, b, bias, act, residual, ldr, *out,
+                  row_blocks, (b->n_panels + nc - 1) / nc, nc,
+                  { b, NULL, 0, FALSE, b->k, b->n, b->kc } };
+
+  /* Blocks of PK_MC rows x nc panels (k whole, so that a block of C
+   * is finished while it is in cache), claimed one at a time. */
+  if (parallel)
+    bench_cpu_parallel_for (job.row_blocks * job.col_blocks, pk_job_block, &job);
+  else
+    for (gint64 blk = 0; blk < job.row_blocks * job.col_blocks; blk++)
+      pk_job_block (blk, &job);
+}
+#endif
 
 void
 bench_cpu_packed_gemm (gint64                 m,
@@ -1197,35 +1275,36 @@ bench_cpu_packed_gemm (gint64                 m,
                        gint64                 ldc)
 {
 #ifdef BENCH_CPU_X86
+  PkC out = { c, ldc, 0, 0, 0 };
+
   g_return_if_fail (bench_cpu_packed_gemm_supported ());
   g_return_if_fail (b != NULL && lda >= b->k && ldc >= b->n);
 
-  if (m <= 0)
-    return;
+  pk_packed_run (m, a, lda, b, bias, act, residual, ldr, &out);
+#else
+  g_return_if_reached ();
+#endif
+}
 
-  {
-    gboolean parallel = m * b->n * b->k >= PK_PAR_MIN;
-    gint64 row_blocks = (m + PK_MC - 1) / PK_MC, nc = PK_NC;
-    PkJob job;
+void
+bench_cpu_packed_gemm_heads (gint64                 m,
+                             const float           *a,
+                             gint64                 lda,
+                             const BenchCpuPackedB *b,
+                             const float           *bias,
+                             gint64                 seq,
+                             gint64                 head_dim,
+                             float                 *c)
+{
+#ifdef BENCH_CPU_X86
+  PkC out = { c, 0, seq, head_dim, seq * (b != NULL ? b->n : 0) };
 
-    /* Narrower blocks when there would be fewer than 4 per thread (a
-     * sequence of 128 on 2 threads: 4 blocks of 8 panels for 768
-     * columns): a thread held back by the OS then leaves less behind. */
-    while (parallel && nc > 2 &&
-           row_blocks * ((b->n_panels + nc - 1) / nc) < 4 * (gint64) omp_get_max_threads ())
-      nc /= 2;
-    job = (PkJob) { m, a, lda, b, bias, act, residual, ldr, c, ldc,
-                    row_blocks, (b->n_panels + nc - 1) / nc, nc,
-                    { b, NULL, 0, FALSE, b->k, b->n, b->kc } };
+  g_return_if_fail (bench_cpu_packed_gemm_supported ());
+  g_return_if_fail (b != NULL && lda >= b->k);
+  g_return_if_fail (seq > 0 && seq % PK_MR == 0 && m % seq == 0);
+  g_return_if_fail (head_dim > 0 && head_dim % 8 == 0 && b->n % head_dim == 0);
 
-    /* Blocks of PK_MC rows x nc panels (k whole, so that a block of C
-     * is finished while it is in cache), claimed one at a time. */
-    if (parallel)
-      bench_cpu_parallel_for (job.row_blocks * job.col_blocks, pk_job_block, &job);
-    else
-      for (gint64 blk = 0; blk < job.row_blocks * job.col_blocks; blk++)
-        pk_job_block (blk, &job);
-  }
+  pk_packed_run (m, a, lda, b, bias, BENCH_CPU_ACT_NONE, NULL, 0, &out);
 #else
   g_return_if_reached ();
 #endif

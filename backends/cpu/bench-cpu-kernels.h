@@ -149,6 +149,20 @@ void             bench_cpu_packed_gemm      (gint64          m,
                                              gint64          ldr,
                                              float          *c,
                                              gint64          ldc);
+/* bench_cpu_packed_gemm() with a bias and no other epilogue, C stored in
+ * attention's heads layout: [m / @seq, n / @head_dim, @seq, @head_dim]
+ * (row r = b * seq + l, column j = h * head_dim + d at [b, h, l, d])
+ * instead of [m x n], so that the copy which splits a projection into
+ * heads is not needed. @seq a multiple of 4 dividing m, @head_dim a
+ * multiple of 8 dividing n. */
+void             bench_cpu_packed_gemm_heads (gint64         m,
+                                              const float   *a,
+                                              gint64         lda,
+                                              const BenchCpuPackedB *b,
+                                              const float   *bias,
+                                              gint64         seq,
+                                              gint64         head_dim,
+                                              float         *c);
 /* C[m x n] = alpha A[m x k] B on the calling thread alone, with B an
  * activation: [k x n], or [n x k] when @b_is_nk, rows of @ldb (packed a
  * panel at a time on the way). For the many small matrices of attention,

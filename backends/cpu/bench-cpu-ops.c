@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <omp.h>
@@ -84,8 +85,11 @@ typedef struct
 /* A linear layer whose only reader is the next op, a GELU or a residual
  * add: the linear writes that op's output directly (the activation or the
  * residual applied on the tile in registers), and the op itself is then
- * skipped. Planned at prepare for one BenchGraphBuffers; the pointers are
- * checked again on every call, so any other buffers run both ops. */
+ * skipped. Or one read only through a [B, L, heads, d] view by a permute
+ * to [B, heads, L, d] (attention's query, key or value split into heads):
+ * the linear writes the permute's output in that layout, and the permute
+ * is skipped. Planned at prepare for one BenchGraphBuffers; the pointers
+ * are checked again on every call, so any other buffers run both ops. */
 typedef struct
 {
   const BenchOpArgs *linear;    /* args of the prepared buffers */
@@ -95,6 +99,8 @@ typedef struct
   void              *next_out;
   BenchCpuAct        act;
   gint               residual;  /* input of the add that is not the linear's output, or -1 */
+  gint64             heads_seq; /* > 0: next is the heads permute; L and d of its input */
+  gint64             heads_dim;
   gboolean           done;      /* the linear wrote next's output in this pass */
 } Fusion;
 
@@ -103,15 +109,19 @@ typedef struct
  * first op computes each batch matrix's scores into a block of its
  * thread's own, applies the softmax there and multiplies by V, writing
  * the third op's output: the scores and probabilities never go through
- * memory, and the two other ops are skipped. Planned at prepare like
- * Fusion, with the pointers checked on every call. */
+ * memory, and the two other ops are skipped. When the context is read
+ * only by a permute merging the heads back ([B, heads, L, d] to [B, L,
+ * heads, d]), each matrix is written where that permute would put it,
+ * and the permute is skipped too. Planned at prepare like Fusion, with
+ * the pointers checked on every call. */
 typedef struct
 {
   const BenchOpArgs *scores;
   const BenchOpArgs *softmax;
   const BenchOpArgs *context;
-  const void        *data[5];   /* Q, K, the softmax's mask (or NULL), V, the context */
-  gboolean           done;      /* the scores op wrote the context in this pass */
+  const BenchOpArgs *merge;     /* the permute of the context back to [B, L, heads, d], or NULL */
+  const void        *data[6];   /* Q, K, the softmax's mask (or NULL), V, the context, the merge's output */
+  gboolean           done;      /* the scores op wrote the context (or the merge's output) in this pass */
 } Attention;
 
 struct _BenchCpuOps
@@ -630,6 +640,13 @@ packed_linear (BenchCpuOps       *self,
   linear_dims (a, &M, &N, &K);
 
   f = g_hash_table_lookup (self->fusions, a);
+  if (f != NULL && f->heads_seq > 0 && fusion_matches (f, a))
+    {
+      bench_cpu_packed_gemm_heads (M, IN (a, 0), K, p->packed, bias, f->heads_seq, f->heads_dim,
+                                   f->next->out_data);
+      f->done = TRUE;
+      return TRUE;
+    }
   if (f != NULL && fusion_matches (f, a))
     {
       const float *residual = f->residual >= 0 ? f->next->in_data[f->residual] : NULL;
@@ -684,6 +701,106 @@ private_to (BenchGraph        *graph,
   return TRUE;
 }
 
+/* @a is a permute of a 4-d tensor swapping axes 1 and 2. */
+static gboolean
+is_heads_permute (const BenchOpArgs *a)
+{
+  const guint *perm = a->op->p.permute.perm;
+
+  return a->op->kind == BENCH_OP_PERMUTE && a->out->n_dims == 4 && a->in[0]->n_dims == 4 &&
+         perm[0] == 0 && perm[1] == 2 && perm[2] == 1 && perm[3] == 3 &&
+         a->out->dtype == BENCH_DTYPE_F32;
+}
+
+/* Plans linear op @i writing the heads permute that reads its output
+ * (see Fusion): the output read only through one [B, L, heads, d] view,
+ * made by a later op, and that view only by the permute. The permute runs
+ * after ops that do not read them (a layer's three projections come before
+ * their three splits); its output is written earlier than the memory plan
+ * assumed, so no tensor alive in between may share its memory. */
+static gboolean
+plan_heads_fusion (BenchCpuOps       *self,
+                   BenchGraphBuffers *buffers,
+                   guint              i)
+{
+  BenchGraph *graph = bench_graph_buffers_get_graph (buffers);
+  const BenchOpArgs *a = bench_graph_buffers_get_op_args (buffers, i), *pa = NULL;
+  const BenchTensor *t = a->out, *view = NULL;
+  guint n_ops = bench_graph_get_n_ops (graph), p;
+  gint64 M, N, K, L, d, bytes;
+  Fusion *f;
+
+  if (t->role != BENCH_TENSOR_ACTIVATION || t->alias_of >= 0 || t->dtype != BENCH_DTYPE_F32 ||
+      t->last_use <= (gint) i + 1 || t->last_use >= (gint) n_ops)
+    return FALSE;
+  p = t->last_use;
+  pa = bench_graph_buffers_get_op_args (buffers, p);
+  if (!is_heads_permute (pa))
+    return FALSE;
+  view = pa->in[0];
+  if (view->alias_of != (gint) t->id || view->n_dims != 4 || view->producer <= (gint) i ||
+      view->producer >= (gint) p ||
+      bench_graph_buffers_get_op_args (buffers, view->producer)->op->kind != BENCH_OP_RESHAPE)
+    return FALSE;
+  /* No other view of the output, no other reader of it or of the view. */
+  for (guint u = 0; u < bench_graph_get_n_tensors (graph); u++)
+    {
+      const BenchTensor *w = bench_graph_get_tensor (graph, u);
+
+      if (w->alias_of == (gint) t->id && w != view)
+        return FALSE;
+    }
+  for (guint j = i + 1; j < p; j++)
+    {
+      const BenchOpArgs *b = bench_graph_buffers_get_op_args (buffers, j);
+
+      for (guint k = 0; k < b->op->n_inputs; k++)
+        if (b->in[k] == view || (b->in[k] == t && (gint) j != view->producer))
+          return FALSE;
+    }
+  linear_dims (a, &M, &N, &K);
+  L = view->shape[1];
+  d = view->shape[3];
+  if (L <= 0 || L % 4 != 0 || M % L != 0 || d <= 0 || d % 8 != 0 || N != view->shape[2] * d)
+    return FALSE;
+
+  /* The permute's output is written at op @i: it must share no memory
+   * with the linear's inputs, nor with any tensor alive between op @i
+   * and the permute. */
+  bytes = pa->out->numel * sizeof (float);
+  for (guint k = 0; k < a->op->n_inputs; k++)
+    if (overlaps (pa->out_data, bytes, a->in_data[k], a->in[k]->numel * sizeof (float)))
+      return FALSE;
+  for (guint u = 0; u < bench_graph_get_n_tensors (graph); u++)
+    {
+      const BenchTensor *w = bench_graph_get_tensor (graph, u);
+
+      if (w == t || w == pa->out || w->alias_of >= 0 ||
+          (w->role != BENCH_TENSOR_ACTIVATION && w->role != BENCH_TENSOR_OUTPUT) ||
+          w->producer >= (gint) p || MAX (w->last_use, w->producer) < (gint) i)
+        continue;
+      if (overlaps (pa->out_data, bytes, bench_graph_buffers_get_data (buffers, u),
+                    w->numel * bench_dtype_size (w->dtype)))
+        return FALSE;
+    }
+
+  f = g_new0 (Fusion, 1);
+  f->linear = a;
+  f->next = pa;
+  for (guint k = 0; k < a->op->n_inputs; k++)
+    f->data[k] = a->in_data[k];
+  f->data[3] = a->out_data;
+  f->next_in[0] = pa->in_data[0];
+  f->next_out = pa->out_data;
+  f->act = BENCH_CPU_ACT_NONE;
+  f->residual = -1;
+  f->heads_seq = L;
+  f->heads_dim = d;
+  g_hash_table_insert (self->fusions, (gpointer) a, f);
+  g_hash_table_insert (self->fused, (gpointer) pa, f);
+  return TRUE;
+}
+
 /* Plans the fusion of linear op @i with op @i + 1 (see Fusion). */
 static void
 plan_fusion (BenchCpuOps       *self,
@@ -708,6 +825,9 @@ plan_fusion (BenchCpuOps       *self,
   if (i + 1 >= bench_graph_get_n_ops (graph))
     return;
   b = bench_graph_buffers_get_op_args (buffers, i + 1);
+
+  if (plan_heads_fusion (self, buffers, i))
+    return;
 
   /* The linear's output must be a plain intermediate read by @b alone. */
   if (!private_to (graph, t, i + 1) || b->out->numel != t->numel)
@@ -1432,8 +1552,21 @@ attention_one (gint64   z,
       softmax_row_params (at->softmax, z * Lq + q, &limit, &keep);
       softmax_row (S + q * Lk, S + q * Lk, Lk, limit, keep, scale);
     }
-  bench_cpu_gemm_plain (Lq, Dv, Lk, ca->op->p.matmul.alpha, S, Lk, IN (ca, 1) + z * sv, Dv,
-                        FALSE, OUT (ca) + z * Lq * Dv, Dv);
+  if (at->merge != NULL)
+    {
+      /* Matrix z = (b, h) of [B, heads, Lq, Dv] goes to [b, :, h, :] of
+       * [B, Lq, heads, Dv]: rows heads * Dv apart. */
+      gint64 heads = ca->out->shape[1];
+
+      bench_cpu_gemm_plain (Lq, Dv, Lk, ca->op->p.matmul.alpha, S, Lk, IN (ca, 1) + z * sv, Dv,
+                            FALSE, OUT (at->merge) + (z / heads) * Lq * heads * Dv + (z % heads) * Dv,
+                            heads * Dv);
+    }
+  else
+    {
+      bench_cpu_gemm_plain (Lq, Dv, Lk, ca->op->p.matmul.alpha, S, Lk, IN (ca, 1) + z * sv, Dv,
+                            FALSE, OUT (ca) + z * Lq * Dv, Dv);
+    }
 }
 
 static gboolean
@@ -1444,7 +1577,9 @@ attention_matches (const Attention *at)
   return sa->in_data[0] == at->data[0] && sa->in_data[1] == at->data[1] &&
          (so->op->n_inputs < 2 || so->in_data[1] == at->data[2]) &&
          ca->in_data[1] == at->data[3] && ca->out_data == at->data[4] &&
-         so->in_data[0] == sa->out_data && ca->in_data[0] == so->out_data;
+         so->in_data[0] == sa->out_data && ca->in_data[0] == so->out_data &&
+         (at->merge == NULL ||
+          (at->merge->in_data[0] == ca->out_data && at->merge->out_data == at->data[5]));
 }
 
 /* Runs the attention planned at scores op @a; FALSE when none is (or its
@@ -1481,7 +1616,8 @@ attention_done (BenchCpuOps       *self,
 
   if (at == NULL || at->scores == a || !at->done || !attention_matches (at))
     return FALSE;
-  if (a == at->context)
+  /* The last op skipped ends the pass. */
+  if (a == (at->merge != NULL ? at->merge : at->context))
     at->done = FALSE;
   return TRUE;
 }
@@ -1518,6 +1654,8 @@ plan_attention (BenchCpuOps       *self,
     {
       g_hash_table_remove (self->attention, at->softmax);
       g_hash_table_remove (self->attention, at->context);
+      if (at->merge != NULL)
+        g_hash_table_remove (self->attention, at->merge);
       g_hash_table_remove (self->attention, sa);
       g_free (at);
     }
@@ -1556,6 +1694,26 @@ plan_attention (BenchCpuOps       *self,
   at->data[2] = so->op->n_inputs > 1 ? so->in_data[1] : NULL;
   at->data[3] = ca->in_data[1];
   at->data[4] = ca->out_data;
+
+  /* The merge of the heads, when it alone reads the context (and its
+   * output overlaps nothing read meanwhile). */
+  if (i + 3 < bench_graph_get_n_ops (graph) && nd == 4)
+    {
+      const BenchOpArgs *ma = bench_graph_buffers_get_op_args (buffers, i + 3);
+      gint64 bytes = ma->out->numel * sizeof (float);
+
+      if (is_heads_permute (ma) && ma->in[0] == ca->out && private_to (graph, ca->out, i + 3) &&
+          !overlaps (ma->out_data, bytes, sa->in_data[0], sa->in[0]->numel * sizeof (float)) &&
+          !overlaps (ma->out_data, bytes, sa->in_data[1], sa->in[1]->numel * sizeof (float)) &&
+          !overlaps (ma->out_data, bytes, ca->in_data[1], ca->in[1]->numel * sizeof (float)) &&
+          (so->op->n_inputs < 2 ||
+           !overlaps (ma->out_data, bytes, so->in_data[1], so->in[1]->numel * sizeof (float))))
+        {
+          at->merge = ma;
+          at->data[5] = ma->out_data;
+          g_hash_table_insert (self->attention, (gpointer) ma, at);
+        }
+    }
   g_hash_table_insert (self->attention, (gpointer) sa, at);
   g_hash_table_insert (self->attention, (gpointer) so, at);
   g_hash_table_insert (self->attention, (gpointer) ca, at);
@@ -1642,6 +1800,8 @@ cpu_permute (const BenchOpArgs  *a,
 {
   const BenchTensor *o = a->out;
 
+  if (already_fused (user_data, a) || attention_done (user_data, a))
+    return TRUE;
   for_rows (a, o->numel / o->shape[o->n_dims - 1], o->numel >= PAR_MIN_COPY, permute_range);
   return TRUE;
 }
@@ -1933,6 +2093,13 @@ bench_cpu_ops_prepare (BenchCpuOps        *self,
           break;
         }
     }
+  /* With the op profile, what the profile's op times will not show. */
+  if (g_strcmp0 (g_getenv ("BENCHTOP_PROFILE_OPS"), "1") == 0)
+    fprintf (stderr, "benchtop: cpu plan of %s: %u ops folded into the linear layer before them, "
+             "%u attentions in one pass (%u writing the merged heads)\n",
+             bench_graph_get_name (graph), bench_cpu_ops_count_fused (self, buffers),
+             bench_cpu_ops_count_attention (self, buffers),
+             bench_cpu_ops_count_heads_merged (self, buffers));
   return TRUE;
 }
 
@@ -1993,4 +2160,22 @@ bench_cpu_ops_count_attention (BenchCpuOps       *self,
 {
   g_return_val_if_fail (self != NULL, 0);
   return count_planned (self, buffers, is_attention_start);
+}
+
+/* @a is the scores op of an attention run in one pass that writes the
+ * merge of its heads. */
+static gboolean
+is_attention_merging (BenchCpuOps       *self,
+                      const BenchOpArgs *a)
+{
+  return is_attention_start (self, a) &&
+         ((Attention *) g_hash_table_lookup (self->attention, a))->merge != NULL;
+}
+
+guint
+bench_cpu_ops_count_heads_merged (BenchCpuOps       *self,
+                                  BenchGraphBuffers *buffers)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return count_planned (self, buffers, is_attention_merging);
 }

@@ -37,6 +37,10 @@ guint               bench_cpu_ops_count_fused (BenchCpuOps      *self,
  * graph bench_cpu_ops_prepare() planned to run in one pass; for tests. */
 guint               bench_cpu_ops_count_attention (BenchCpuOps  *self,
                                                    BenchGraphBuffers *buffers);
+/* How many of those also write the context in [B, L, heads, d], the
+ * permute merging the heads skipped; for tests. */
+guint               bench_cpu_ops_count_heads_merged (BenchCpuOps *self,
+                                                      BenchGraphBuffers *buffers);
 /* Same signature as BenchModelPrepareFunc (bench-model-executable.h). */
 gboolean            bench_cpu_ops_prepare_func (gpointer           self,
                                               BenchGraphBuffers   *buffers,

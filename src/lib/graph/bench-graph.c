@@ -1052,6 +1052,53 @@ block_cmp (gconstpointer a,
   return ba->offset < bb->offset ? -1 : (ba->offset > bb->offset);
 }
 
+/* The op from which tensor @id must be live, @id produced by op @producer:
+ * that op, except for the permutes that split attention's heads and merge
+ * them back. A split of a linear layer's output ([B, L, heads, d] to [B,
+ * heads, L, d]) is live from that linear layer, and a merge of an
+ * attention's context from the attention's scores matmul (matmul, softmax,
+ * matmul), so that a backend may write them there: the CPU backend's GEMM
+ * writes a projection in its heads' layout, and its one-pass attention the
+ * merged context (backends/cpu/bench-cpu-ops.c). The cost is arena space
+ * held a few ops longer. */
+static gint
+live_from (BenchGraph *self,
+           guint       id,
+           gint        producer)
+{
+  const BenchOp *op, *src;
+  const guint *perm;
+  gint from;
+
+  if (producer < 0)
+    return producer;
+  op = &g_array_index (self->ops, BenchOp, producer);
+  perm = op->p.permute.perm;
+  if (op->kind != BENCH_OP_PERMUTE || T (self, id)->n_dims != 4 ||
+      perm[0] != 0 || perm[1] != 2 || perm[2] != 1 || perm[3] != 3)
+    return producer;
+
+  from = T (self, root_of (self, op->inputs[0]))->producer;
+  if (from < 0)
+    return producer;
+  src = &g_array_index (self->ops, BenchOp, from);
+  if (src->kind == BENCH_OP_LINEAR)
+    return from;
+  /* context = matmul (softmax (matmul (Q, K)), V) */
+  if (src->kind == BENCH_OP_MATMUL)
+    {
+      gint sm = T (self, src->inputs[0])->producer, scores;
+
+      if (sm >= 0 && g_array_index (self->ops, BenchOp, sm).kind == BENCH_OP_SOFTMAX)
+        {
+          scores = T (self, g_array_index (self->ops, BenchOp, sm).inputs[0])->producer;
+          if (scores >= 0 && g_array_index (self->ops, BenchOp, scores).kind == BENCH_OP_MATMUL)
+            return scores;
+        }
+    }
+  return producer;
+}
+
 /* Greedy-by-size first-fit over lifetimes: a tensor may take any gap left
  * by tensors whose lifetimes do not overlap its own. */
 static void
@@ -1073,7 +1120,7 @@ plan_memory (BenchGraph *self)
         continue;
       v.id = i;
       v.size = ((gint64)tbytes (self, i) + BENCH_GRAPH_ALIGNMENT - 1) / BENCH_GRAPH_ALIGNMENT * BENCH_GRAPH_ALIGNMENT;
-      v.start = t->producer;
+      v.start = live_from (self, i, t->producer);
       v.end = MAX (t->last_use, t->producer);
       self->activation_bytes += (gint64)tbytes (self, i);
       g_array_append_val (iv, v);
