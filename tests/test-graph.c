@@ -654,6 +654,21 @@ test_memory_plan (void)
         if (a->producer <= MAX (b->last_use, b->producer) && b->producer <= MAX (a->last_use, a->producer))
           g_assert_true (ae <= b->offset || be <= a->offset);
       }
+
+  /* A residual add right after its linear layer is live from that layer:
+   * it shares no bytes with the layer's input (a backend may write it from
+   * the GEMM's epilogue). */
+  for (guint i = 1; i < bench_graph_get_n_ops (g); i++)
+    {
+      const BenchOp *op = bench_graph_get_op (g, i), *lin = bench_graph_get_op (g, i - 1);
+      const BenchTensor *out = bench_graph_get_tensor (g, op->output);
+      const BenchTensor *in = bench_graph_get_tensor (g, lin->inputs[0]);
+
+      if (op->kind != BENCH_OP_ADD || lin->kind != BENCH_OP_LINEAR || in->offset < 0)
+        continue;
+      g_assert_true (out->offset + out->numel * 4 <= in->offset ||
+                     in->offset + in->numel * 4 <= out->offset);
+    }
 }
 
 /* The outputs of the permutes splitting a projection into heads and

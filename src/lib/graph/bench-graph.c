@@ -1053,7 +1053,10 @@ block_cmp (gconstpointer a,
 }
 
 /* The op from which tensor @id must be live, @id produced by op @producer:
- * that op, except for the permutes that split attention's heads and merge
+ * that op, except for the output of a GELU or an add reading the linear
+ * layer just before it, live from that layer (a backend may apply them
+ * in the GEMM's epilogue, writing their output while the layer's input
+ * is read), and the permutes that split attention's heads and merge
  * them back. A split of a linear layer's output ([B, L, heads, d] to [B,
  * heads, L, d]) is live from that linear layer, and a merge of an
  * attention's context from the attention's scores matmul (matmul, softmax,
@@ -1073,6 +1076,14 @@ live_from (BenchGraph *self,
   if (producer < 0)
     return producer;
   op = &g_array_index (self->ops, BenchOp, producer);
+
+  /* A GELU or an add right after the linear layer it reads. */
+  if ((op->kind == BENCH_OP_GELU || op->kind == BENCH_OP_ADD) && producer > 0 &&
+      g_array_index (self->ops, BenchOp, producer - 1).kind == BENCH_OP_LINEAR)
+    for (guint k = 0; k < op->n_inputs; k++)
+      if (T (self, op->inputs[k])->producer == producer - 1)
+        return producer - 1;
+
   perm = op->p.permute.perm;
   if (op->kind != BENCH_OP_PERMUTE || T (self, id)->n_dims != 4 ||
       perm[0] != 0 || perm[1] != 2 || perm[2] != 1 || perm[3] != 3)
