@@ -1540,6 +1540,8 @@ attention_one (gint64   z,
   gint64 sv = ca->in_mat_stride[1] > 0 ? ca->in_mat_stride[1] : Lk * Dv;
   float scale = at->softmax->op->p.softmax.scale;
   float *S = attention_block (Lq * Lk);
+  const float *last_keep = NULL;
+  gboolean keep_all = FALSE;
 
   g_assert (S != NULL);
   bench_cpu_gemm_plain (Lq, Lk, D, sa->op->p.matmul.alpha, IN (sa, 0) + z * Lq * D, D,
@@ -1550,7 +1552,19 @@ attention_one (gint64   z,
       const float *keep;
 
       softmax_row_params (at->softmax, z * Lq + q, &limit, &keep);
-      softmax_row (S + q * Lk, S + q * Lk, Lk, limit, keep, scale);
+      /* A padding mask that keeps every key (a batch of full-length
+       * sequences) is no mask: the rows then skip a compare and a select
+       * per score. The mask row is the same for all the matrix's rows. */
+      if (keep != NULL && (q == 0 || keep != last_keep))
+        {
+          gint64 kept = 0;
+
+          for (gint64 j = 0; j < Lk; j++)
+            kept += keep[j] != 0.0f;
+          last_keep = keep;
+          keep_all = kept == Lk;
+        }
+      softmax_row (S + q * Lk, S + q * Lk, Lk, limit, keep != NULL && keep_all ? NULL : keep, scale);
     }
   if (at->merge != NULL)
     {
