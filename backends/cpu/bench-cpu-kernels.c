@@ -845,8 +845,9 @@ pk_tile (gint64            depth,
   /* The tile of C is written at the end (and read back first: partial
    * sums of earlier k blocks), and the residual read: start fetching
    * them now, they are not in a pattern a prefetcher follows, and their
-   * misses would otherwise be waited for at the end of every tile (the
-   * residual's alone, about 3% of the layer that adds it). */
+   * misses would otherwise be waited for at the end of every tile
+   * (2-4% over bert-base's linear shapes, alternating builds in one
+   * process). */
   for (int r = 0; r < PK_MR; r++)
     {
       _mm_prefetch ((const char *) (c + r * ldc), _MM_HINT_T0);
@@ -995,7 +996,7 @@ pk_transpose_8x8 (const float *src,
  * panel of [depth][PK_NR] (zero past @cols): with vector loads and stores,
  * B as [n x k] through 8 x 8 transposes. Attention's matrices are packed
  * per call (per head) so this is on its critical path: the scalar copy
- * it replaces took about a quarter of a 128 x 128 x 64 product. */
+ * it replaces made a 128 x 128 x 64 product take 46 us instead of 30. */
 PK_TARGET static void
 pk_pack_plain (const PkB *b,
                gint64     k0,
