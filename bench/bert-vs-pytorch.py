@@ -123,10 +123,15 @@ def main():
         print(f"{batch:>5}  {mine * 1e3:>12.1f}  {my_threads:>7}  {best * 1e3:>12.1f}  {best_threads:>7}  "
               f"{mine / best:>12.2f}")
     if args.rounds > 1:
-        print("per round (benchtop ms / pytorch ms = ratio):")
+        # On a noisy machine the two sides rarely catch a quiet phase in the
+        # same round: the ratio of the bests and the median of the rounds'
+        # ratios bracket the comparison.
+        print("per round (benchtop ms / pytorch ms = ratio; median of the rounds' ratios):")
         for batch in batches:
+            ratios = [o / t for o, t in rounds[batch]]
             print(f"{batch:>5}  " + "  ".join(f"{o * 1e3:.1f}/{t * 1e3:.1f}={o / t:.2f}"
-                                            for o, t in rounds[batch]))
+                                            for o, t in rounds[batch]) +
+                  f"  median {statistics.median(ratios):.2f}")
 
 
 if __name__ == "__main__":
