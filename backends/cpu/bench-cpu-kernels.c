@@ -8,7 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <omp.h>
 #include <oneapi/dnnl/dnnl.h>
@@ -19,35 +18,17 @@
 #endif
 
 #include "bench-error.h"
+#include "bench-util-private.h"
 #include "bench-cpu-kernels.h"
 
 /* ---- memory and data ---- */
 
-#define HUGE_PAGE_SIZE ((gsize) 2 * 1024 * 1024)
-
+/* Large buffers on whole 2 MiB pages (bench_alloc_pages()). Measured on
+ * the development machine: triad +10-20%. */
 gpointer
 bench_cpu_alloc (gsize bytes)
 {
-  void *mem = NULL;
-  gsize alignment = BENCH_CPU_ALIGNMENT;
-
-  if (bytes == 0)
-    bytes = BENCH_CPU_ALIGNMENT;
-  /* Large buffers on whole 2 MiB pages, so that transparent huge pages can
-   * back them: streaming kernels then cross far fewer page boundaries
-   * (where hardware prefetchers stop) and TLB misses. Measured on the
-   * development machine: triad +10-20%. */
-  if (bytes >= HUGE_PAGE_SIZE)
-    alignment = HUGE_PAGE_SIZE;
-  bytes = (bytes + alignment - 1) & ~(alignment - 1);
-  if (posix_memalign (&mem, alignment, bytes) != 0)
-    return NULL;
-#ifdef MADV_HUGEPAGE
-  /* Advice only: with THP disabled it fails harmlessly. */
-  if (alignment == HUGE_PAGE_SIZE)
-    (void) madvise (mem, bytes, MADV_HUGEPAGE);
-#endif
-  return mem;
+  return bench_alloc_pages (bytes, BENCH_CPU_ALIGNMENT);
 }
 
 void

@@ -701,6 +701,32 @@ private_to (BenchGraph        *graph,
   return TRUE;
 }
 
+/* Records that linear @a writes the output of op @next (see Fusion),
+ * with the pointers of both as they are now. */
+static Fusion *
+fusion_add (BenchCpuOps       *self,
+            const BenchOpArgs *a,
+            const BenchOpArgs *next,
+            BenchCpuAct        act,
+            gint               residual)
+{
+  Fusion *f = g_new0 (Fusion, 1);
+
+  f->linear = a;
+  f->next = next;
+  for (guint k = 0; k < a->op->n_inputs; k++)
+    f->data[k] = a->in_data[k];
+  f->data[3] = a->out_data;
+  f->next_in[0] = next->in_data[0];
+  f->next_in[1] = next->op->n_inputs > 1 ? next->in_data[1] : NULL;
+  f->next_out = next->out_data;
+  f->act = act;
+  f->residual = residual;
+  g_hash_table_insert (self->fusions, (gpointer) a, f);
+  g_hash_table_insert (self->fused, (gpointer) next, f);
+  return f;
+}
+
 /* @a is a permute of a 4-d tensor swapping axes 1 and 2. */
 static gboolean
 is_heads_permute (const BenchOpArgs *a)
@@ -784,20 +810,9 @@ plan_heads_fusion (BenchCpuOps       *self,
         return FALSE;
     }
 
-  f = g_new0 (Fusion, 1);
-  f->linear = a;
-  f->next = pa;
-  for (guint k = 0; k < a->op->n_inputs; k++)
-    f->data[k] = a->in_data[k];
-  f->data[3] = a->out_data;
-  f->next_in[0] = pa->in_data[0];
-  f->next_out = pa->out_data;
-  f->act = BENCH_CPU_ACT_NONE;
-  f->residual = -1;
+  f = fusion_add (self, a, pa, BENCH_CPU_ACT_NONE, -1);
   f->heads_seq = L;
   f->heads_dim = d;
-  g_hash_table_insert (self->fusions, (gpointer) a, f);
-  g_hash_table_insert (self->fused, (gpointer) pa, f);
   return TRUE;
 }
 
@@ -852,19 +867,7 @@ plan_fusion (BenchCpuOps       *self,
   if (residual >= 0 && overlaps (b->out_data, bytes, b->in_data[residual], bytes))
     return;
 
-  f = g_new0 (Fusion, 1);
-  f->linear = a;
-  f->next = b;
-  for (guint k = 0; k < a->op->n_inputs; k++)
-    f->data[k] = a->in_data[k];
-  f->data[3] = a->out_data;
-  f->next_in[0] = b->in_data[0];
-  f->next_in[1] = b->op->n_inputs > 1 ? b->in_data[1] : NULL;
-  f->next_out = b->out_data;
-  f->act = act;
-  f->residual = residual;
-  g_hash_table_insert (self->fusions, (gpointer) a, f);
-  g_hash_table_insert (self->fused, (gpointer) b, f);
+  fusion_add (self, a, b, act, residual);
 }
 
 /* Packs the weight of linear op @a (once per weight) and plans its fusion. */

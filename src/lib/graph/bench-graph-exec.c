@@ -7,10 +7,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "bench-error.h"
 #include "bench-graph-exec.h"
+#include "bench-util-private.h"
 
 struct _BenchGraphBuffers
 {
@@ -24,27 +24,15 @@ struct _BenchGraphBuffers
   BenchOpArgs  *args;     /* per op */
 };
 
-#define ARENA_HUGE_PAGE (2 * 1024 * 1024)
-
-/* The arena, zeroed; on whole 2 MiB pages when it is that large, advised
- * for transparent huge pages (Debian's default is "madvise"): kernels
- * stream activations row after row, and with 4 KiB pages the rows of a
- * large matrix cross pages all the time (TLB misses, and hardware
- * prefetchers stop at page boundaries). NULL when out of memory. */
+/* The arena, zeroed, on huge pages when large (bench_alloc_pages()):
+ * kernels stream activations row after row. NULL when out of memory. */
 static guint8 *
 arena_alloc (gsize bytes)
 {
-  gsize align = bytes >= ARENA_HUGE_PAGE ? ARENA_HUGE_PAGE : BENCH_GRAPH_ALIGNMENT;
-  void *mem = NULL;
+  guint8 *mem = bench_alloc_pages (bytes, BENCH_GRAPH_ALIGNMENT);
 
-  bytes = (MAX (bytes, 1) + align - 1) / align * align;
-  if (posix_memalign (&mem, align, bytes) != 0)
-    return NULL;
-#ifdef MADV_HUGEPAGE
-  if (align == ARENA_HUGE_PAGE)
-    (void) madvise (mem, bytes, MADV_HUGEPAGE);
-#endif
-  memset (mem, 0, bytes);
+  if (mem != NULL)
+    memset (mem, 0, MAX (bytes, 1));
   return mem;
 }
 
