@@ -365,6 +365,68 @@ test_gemm_plain (void)
       }
 }
 
+/* The vector softmax row against double precision: lengths around the
+ * vector width and the 4-vector step, a prefix (causal rows), in place and
+ * not, large scores (the maximum must be subtracted) and a negative scale. */
+static void
+test_softmax_row (void)
+{
+  static const gint64 shapes[][2] = {
+    { 1, 1 }, { 7, 7 }, { 8, 8 }, { 9, 9 }, { 31, 31 }, { 32, 32 }, { 33, 33 },
+    { 128, 128 }, { 128, 1 }, { 128, 77 }, { 100, 0 }, { 1500, 1500 },
+  };
+  static const float scales[] = { 0.125f, 40.0f, -3.0f };
+
+  if (!bench_cpu_packed_gemm_supported ())
+    {
+      g_test_skip ("this CPU has no AVX2 + FMA");
+      return;
+    }
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    for (guint f = 0; f < G_N_ELEMENTS (scales); f++)
+      for (int in_place = 0; in_place < 2; in_place++)
+        {
+          gint64 n = shapes[s][0], m = shapes[s][1];
+          float scale = scales[f];
+          g_autofree float *x = g_new (float, n + 1);
+          g_autofree float *y = g_new (float, n + 1);
+          double mx = -INFINITY, sum = 0.0;
+
+          bench_cpu_fill_uniform (x, n, 31 + s);
+          for (gint64 j = 0; j < n; j++)
+            y[j] = 1234.5f;
+          y[n] = x[n] = 4321.5f;
+          for (gint64 j = 0; j < m; j++)
+            mx = MAX (mx, (double) scale * x[j]);
+          for (gint64 j = 0; j < m; j++)
+            sum += exp ((double) scale * x[j] - mx);
+          if (in_place)
+            {
+              g_autofree float *ref = g_memdup2 (x, (n + 1) * sizeof (float));
+
+              bench_cpu_softmax_row (x, x, n, m, scale);
+              memcpy (y, x, (n + 1) * sizeof (float));
+              memcpy (x, ref, (n + 1) * sizeof (float));
+            }
+          else
+            {
+              bench_cpu_softmax_row (x, y, n, m, scale);
+            }
+
+          for (gint64 j = 0; j < n; j++)
+            {
+              double want = j < m ? exp ((double) scale * x[j] - mx) / sum : 0.0;
+
+              if (fabs (y[j] - want) > 4e-6 * want + 1e-30)
+                g_error ("softmax row n %" G_GINT64_FORMAT " m %" G_GINT64_FORMAT " scale %g%s:"
+                         " y[%" G_GINT64_FORMAT "] = %.9g, expected %.9g",
+                         n, m, scale, in_place ? " in place" : "", j, y[j], want);
+            }
+          g_assert_cmpfloat (y[n], ==, 4321.5f);
+        }
+}
+
 typedef struct
 {
   gint  *runs;     /* per chunk: how many times it ran */
@@ -809,6 +871,7 @@ main (int   argc,
   g_test_add_func ("/cpu/packed-gemm/act-reference", test_act_reference);
   g_test_add_func ("/cpu/gemm-plain", test_gemm_plain);
   g_test_add_func ("/cpu/packed-gemm/heads", test_packed_gemm_heads);
+  g_test_add_func ("/cpu/softmax-row", test_softmax_row);
   g_test_add_func ("/cpu/triad", test_triad);
   g_test_add_func ("/cpu/peak-flops", test_peak_flops);
   g_test_add_func ("/cpu/discovery", test_discovery);

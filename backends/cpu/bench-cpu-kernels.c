@@ -1292,6 +1292,107 @@ bench_cpu_packed_gemm_heads (gint64                 m,
 #endif
 }
 
+#ifdef BENCH_CPU_X86
+/* Softmax of one row with explicit vectors: the row kernel the CPU ops
+ * compile from plain C kept its running maximum and its constants on the
+ * stack (GCC 12), and took 20 us for attention's 128 x 128 scores, a fifth
+ * of the attention of one head. Four accumulators for the maximum and the
+ * sum, so that neither waits on its own latency. */
+PK_TARGET static void
+softmax_row_avx2 (const float *x,
+                  float       *y,
+                  gint64       n,
+                  gint64       m,
+                  float        scale)
+{
+  __m256 vs = _mm256_set1_ps (scale), mx4[4], sum4[4], vmx, vinv;
+  float mx = -INFINITY, sum = 0.0f, inv;
+  gint64 j = 0, tail = m - m % 8;
+
+  for (int i = 0; i < 4; i++)
+    {
+      mx4[i] = _mm256_set1_ps (-INFINITY);
+      sum4[i] = _mm256_setzero_ps ();
+    }
+#pragma GCC unroll 4
+  for (; j + 32 <= tail; j += 32)
+    for (int i = 0; i < 4; i++)
+      mx4[i] = _mm256_max_ps (mx4[i], _mm256_mul_ps (vs, _mm256_loadu_ps (x + j + 8 * i)));
+  for (; j < tail; j += 8)
+    mx4[0] = _mm256_max_ps (mx4[0], _mm256_mul_ps (vs, _mm256_loadu_ps (x + j)));
+  vmx = _mm256_max_ps (_mm256_max_ps (mx4[0], mx4[1]), _mm256_max_ps (mx4[2], mx4[3]));
+  vmx = _mm256_max_ps (vmx, _mm256_permute2f128_ps (vmx, vmx, 1));
+  vmx = _mm256_max_ps (vmx, _mm256_shuffle_ps (vmx, vmx, _MM_SHUFFLE (1, 0, 3, 2)));
+  vmx = _mm256_max_ps (vmx, _mm256_shuffle_ps (vmx, vmx, _MM_SHUFFLE (2, 3, 0, 1)));
+  mx = _mm256_cvtss_f32 (vmx);
+  for (; j < m; j++)
+    mx = MAX (mx, scale * x[j]);
+  vmx = _mm256_set1_ps (mx);
+
+  for (j = 0; j + 32 <= tail; j += 32)
+    {
+      __m256 e0 = pk_exp (_mm256_fmsub_ps (vs, _mm256_loadu_ps (x + j), vmx));
+      __m256 e1 = pk_exp (_mm256_fmsub_ps (vs, _mm256_loadu_ps (x + j + 8), vmx));
+      __m256 e2 = pk_exp (_mm256_fmsub_ps (vs, _mm256_loadu_ps (x + j + 16), vmx));
+      __m256 e3 = pk_exp (_mm256_fmsub_ps (vs, _mm256_loadu_ps (x + j + 24), vmx));
+
+      _mm256_storeu_ps (y + j, e0);
+      _mm256_storeu_ps (y + j + 8, e1);
+      _mm256_storeu_ps (y + j + 16, e2);
+      _mm256_storeu_ps (y + j + 24, e3);
+      sum4[0] = _mm256_add_ps (sum4[0], e0);
+      sum4[1] = _mm256_add_ps (sum4[1], e1);
+      sum4[2] = _mm256_add_ps (sum4[2], e2);
+      sum4[3] = _mm256_add_ps (sum4[3], e3);
+    }
+  for (; j < tail; j += 8)
+    {
+      __m256 e = pk_exp (_mm256_fmsub_ps (vs, _mm256_loadu_ps (x + j), vmx));
+
+      _mm256_storeu_ps (y + j, e);
+      sum4[0] = _mm256_add_ps (sum4[0], e);
+    }
+  sum4[0] = _mm256_add_ps (_mm256_add_ps (sum4[0], sum4[1]), _mm256_add_ps (sum4[2], sum4[3]));
+  sum4[0] = _mm256_add_ps (sum4[0], _mm256_permute2f128_ps (sum4[0], sum4[0], 1));
+  sum4[0] = _mm256_hadd_ps (sum4[0], sum4[0]);
+  sum4[0] = _mm256_hadd_ps (sum4[0], sum4[0]);
+  sum = _mm256_cvtss_f32 (sum4[0]);
+  for (; j < m; j++)
+    {
+      __m256 e = pk_exp (_mm256_set1_ps (scale * x[j] - mx));
+
+      y[j] = _mm256_cvtss_f32 (e);
+      sum += y[j];
+    }
+
+  inv = sum > 0.0f ? 1.0f / sum : 0.0f;
+  vinv = _mm256_set1_ps (inv);
+  for (j = 0; j < tail; j += 8)
+    _mm256_storeu_ps (y + j, _mm256_mul_ps (vinv, _mm256_loadu_ps (y + j)));
+  for (; j < m; j++)
+    y[j] *= inv;
+  for (; j < n; j++)
+    y[j] = 0.0f;
+}
+#endif
+
+void
+bench_cpu_softmax_row (const float *x,
+                       float       *y,
+                       gint64       n,
+                       gint64       m,
+                       float        scale)
+{
+#ifdef BENCH_CPU_X86
+  g_return_if_fail (bench_cpu_packed_gemm_supported ());
+  g_return_if_fail (m >= 0 && m <= n);
+
+  softmax_row_avx2 (x, y, n, m, scale);
+#else
+  g_return_if_reached ();
+#endif
+}
+
 /* ---- STREAM triad ---- */
 
 static inline float

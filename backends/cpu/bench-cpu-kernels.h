@@ -178,6 +178,14 @@ void             bench_cpu_gemm_plain       (gint64          m,
                                              gboolean        b_is_nk,
                                              float          *c,
                                              gint64          ldc);
+/* y[j] = softmax (scale x[0..m))[j] for j < m, 0 for m <= j < n, on the
+ * calling thread, with AVX2 (check bench_cpu_packed_gemm_supported()).
+ * @x may be @y. */
+void             bench_cpu_softmax_row      (const float    *x,
+                                             float          *y,
+                                             gint64          n,
+                                             gint64          m,
+                                             float           scale);
 /* The epilogue's activation on one value, in double (for references). */
 double           bench_cpu_act_reference    (BenchCpuAct     act,
                                              double          x);

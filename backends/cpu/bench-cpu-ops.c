@@ -1404,12 +1404,12 @@ cpu_group_norm (const BenchOpArgs  *a,
 /* Positions [0, limit] are candidates; @keep (or NULL) masks some out.
  * Masked positions get 0; a row with nothing kept comes out as zeros. */
 ROW_KERNEL void
-softmax_row_impl (const float *x,
-                  float       *y,
-                  gint64       n,
-                  gint64       limit,
-                  const float *keep,
-                  float        scale)
+softmax_row_masked_impl (const float *x,
+                         float       *y,
+                         gint64       n,
+                         gint64       limit,
+                         const float *keep,
+                         float        scale)
 {
   float mx = -INFINITY, sum = 0.0f, inv;
   gint64 m = MIN (limit + 1, n);
@@ -1453,10 +1453,26 @@ softmax_row_impl (const float *x,
     y[j] = 0.0f;
 }
 
-ROW_KERNEL_DISPATCH (softmax_row,
+ROW_KERNEL_DISPATCH (softmax_row_masked,
                      (const float *x, float *y, gint64 n, gint64 limit,
                       const float *keep, float scale),
                      (x, y, n, limit, keep, scale))
+
+/* Unmasked rows (causal ones included) through the kernels' explicit
+ * vectors when the CPU has AVX2. */
+static void
+softmax_row (const float *x,
+             float       *y,
+             gint64       n,
+             gint64       limit,
+             const float *keep,
+             float        scale)
+{
+  if (keep == NULL && cpu_avx2)
+    bench_cpu_softmax_row (x, y, n, MIN (limit + 1, n), scale);
+  else
+    softmax_row_masked (x, y, n, limit, keep, scale);
+}
 
 /* Row @r of softmax @a: the last position it may see and its batch's row
  * of the padding mask (or NULL). */
