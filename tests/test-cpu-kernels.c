@@ -427,6 +427,68 @@ test_softmax_row (void)
         }
 }
 
+/* The vector layer and RMS norm row against double precision: lengths
+ * around the vector width, a row with a large mean (the variance is taken
+ * about the mean, not from the mean of squares), no bias, in place. */
+static void
+test_layer_norm_row (void)
+{
+  static const gint64 lengths[] = { 1, 7, 8, 9, 31, 32, 33, 768, 1001 };
+
+  if (!bench_cpu_packed_gemm_supported ())
+    {
+      g_test_skip ("this CPU has no AVX2 + FMA");
+      return;
+    }
+
+  for (guint l = 0; l < G_N_ELEMENTS (lengths); l++)
+    for (int mode = 0; mode < 4; mode++)
+      {
+        /* 0: layer norm, 1: layer norm without bias, in place, offset by
+         * 1000, 2: RMS norm, 3: RMS norm in place */
+        gint64 n = lengths[l];
+        gboolean rms = mode >= 2, in_place = mode == 1 || mode == 3;
+        g_autofree float *x = g_new (float, n + 1);
+        g_autofree float *g = g_new (float, n);
+        g_autofree float *b = g_new (float, n);
+        g_autofree float *y = g_new (float, n + 1);
+        g_autofree double *want = g_new (double, n);
+        double mean = 0.0, var = 0.0, rstd;
+        const float *bias = mode == 0 ? b : NULL;
+
+        bench_cpu_fill_uniform (x, n, 41 + l);
+        bench_cpu_fill_uniform (g, n, 42);
+        bench_cpu_fill_uniform (b, n, 43);
+        if (mode == 1)
+          for (gint64 i = 0; i < n; i++)
+            x[i] += 1000.0f;
+        x[n] = y[n] = 4321.5f;
+        for (gint64 i = 0; !rms && i < n; i++)
+          mean += x[i];
+        mean /= n;
+        for (gint64 i = 0; i < n; i++)
+          var += (x[i] - mean) * (x[i] - mean);
+        rstd = 1.0 / sqrt (var / n + 1e-5);
+        for (gint64 i = 0; i < n; i++)
+          want[i] = (x[i] - mean) * rstd * g[i] + (bias != NULL ? bias[i] : 0.0);
+
+        if (in_place)
+          {
+            bench_cpu_layer_norm_row (x, g, bias, x, n, 1e-5f, rms);
+            memcpy (y, x, (n + 1) * sizeof (float));
+          }
+        else
+          {
+            bench_cpu_layer_norm_row (x, g, bias, y, n, 1e-5f, rms);
+          }
+        for (gint64 i = 0; i < n; i++)
+          if (fabs (y[i] - want[i]) > 2e-5 * (1.0 + fabs (want[i])) * (mode == 1 ? 100.0 : 1.0))
+            g_error ("norm row n %" G_GINT64_FORMAT " mode %d: y[%" G_GINT64_FORMAT "] = %.9g, expected %.9g",
+                     n, mode, i, y[i], want[i]);
+        g_assert_cmpfloat (y[n], ==, 4321.5f);
+      }
+}
+
 typedef struct
 {
   gint  *runs;     /* per chunk: how many times it ran */
@@ -872,6 +934,7 @@ main (int   argc,
   g_test_add_func ("/cpu/gemm-plain", test_gemm_plain);
   g_test_add_func ("/cpu/packed-gemm/heads", test_packed_gemm_heads);
   g_test_add_func ("/cpu/softmax-row", test_softmax_row);
+  g_test_add_func ("/cpu/layer-norm-row", test_layer_norm_row);
   g_test_add_func ("/cpu/triad", test_triad);
   g_test_add_func ("/cpu/peak-flops", test_peak_flops);
   g_test_add_func ("/cpu/discovery", test_discovery);

@@ -186,6 +186,17 @@ void             bench_cpu_softmax_row      (const float    *x,
                                              gint64          n,
                                              gint64          m,
                                              float           scale);
+/* y = (x - mean) / sqrt (var + eps) * g + b over one row of @n (@b may be
+ * NULL); with @rms, y = x / sqrt (mean (x^2) + eps) * g (T5's RMS norm).
+ * On the calling thread, with AVX2 (check bench_cpu_packed_gemm_supported()).
+ * @x may be @y. */
+void             bench_cpu_layer_norm_row   (const float    *x,
+                                             const float    *g,
+                                             const float    *b,
+                                             float          *y,
+                                             gint64          n,
+                                             float           eps,
+                                             gboolean        rms);
 /* The epilogue's activation on one value, in double (for references). */
 double           bench_cpu_act_reference    (BenchCpuAct     act,
                                              double          x);

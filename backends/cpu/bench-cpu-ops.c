@@ -1314,7 +1314,10 @@ norm_range (const BenchOpArgs *a,
   float *y = OUT (a);
 
   for (gint64 r = r0; r < r1; r++)
-    layer_norm_row (x + r * n, g, b, y + r * n, n, eps, rms);
+    if (cpu_avx2)
+      bench_cpu_layer_norm_row (x + r * n, g, b, y + r * n, n, eps, rms);
+    else
+      layer_norm_row (x + r * n, g, b, y + r * n, n, eps, rms);
 }
 
 static gboolean
