@@ -81,7 +81,7 @@ def main():
     parser.add_argument("--seq", type=int, default=128)
     parser.add_argument("--iterations", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=1,
-                        help="alternate the two this many times and keep each side's best median "
+                        help="measure both sides this many times and keep each side's best median "
                              "(machine noise only ever adds time)")
     args = parser.parse_args()
     batches = [int(b) for b in args.batches.split(",")]
@@ -91,26 +91,38 @@ def main():
     cores = os.cpu_count() or 1
     ours = {b: (float("inf"), None) for b in batches}
     theirs = {b: (float("inf"), None) for b in batches}
-    # Per round, each side's best over thread counts: the spread.
+    # Per round and batch, each side's best over thread counts.
     rounds = {b: [] for b in batches}
+    # The two sides run back to back for each batch size and thread count,
+    # the first of the pair alternating from one pair to the next: on a
+    # machine whose speed drifts from minute to minute, a pair sees the
+    # same minute, and neither side always gets the first or second half.
+    pair = 0
     for _ in range(args.rounds):
-        mine = {b: float("inf") for b in batches}
-        for threads in sorted({1, cores}):
-            for batch, t in time_benchtop(args.cli, batches, args.seq, args.iterations,
-                                          threads).items():
-                mine[batch] = min(mine[batch], t)
-                if t < ours[batch][0]:
-                    ours[batch] = (t, threads)
         for batch in batches:
             ids = torch.randint(0, 30522, (batch, args.seq))
-            best = float("inf")
+            mine = best = float("inf")
             for threads in sorted({1, cores}):
-                torch.set_num_threads(threads)
-                t = time_torch(model, ids, args.iterations)
-                best = min(best, t)
+                def run_ours():
+                    return time_benchtop(args.cli, [batch], args.seq, args.iterations, threads)[batch]
+
+                def run_theirs():
+                    torch.set_num_threads(threads)
+                    return time_torch(model, ids, args.iterations)
+
+                if pair % 2 == 0:
+                    o = run_ours()
+                    t = run_theirs()
+                else:
+                    t = run_theirs()
+                    o = run_ours()
+                pair += 1
+                mine, best = min(mine, o), min(best, t)
+                if o < ours[batch][0]:
+                    ours[batch] = (o, threads)
                 if t < theirs[batch][0]:
                     theirs[batch] = (t, threads)
-            rounds[batch].append((mine[batch], best))
+            rounds[batch].append((mine, best))
 
     print(f"bert-base-uncased, seq {args.seq}, fp32, {cores} cores; torch {torch.__version__} with "
           f"{os.environ.get('TORCH_BLAS', 'the system BLAS')}; "
@@ -123,9 +135,8 @@ def main():
         print(f"{batch:>5}  {mine * 1e3:>12.1f}  {my_threads:>7}  {best * 1e3:>12.1f}  {best_threads:>7}  "
               f"{mine / best:>12.2f}")
     if args.rounds > 1:
-        # On a noisy machine the two sides rarely catch a quiet phase in the
-        # same round: the ratio of the bests and the median of the rounds'
-        # ratios bracket the comparison.
+        # On a noisy machine the ratio of the bests and the median of the
+        # rounds' ratios bracket the comparison.
         print("per round (benchtop ms / pytorch ms = ratio; median of the rounds' ratios):")
         for batch in batches:
             ratios = [o / t for o, t in rounds[batch]]
