@@ -217,6 +217,8 @@ test_packed_gemm (void)
   static const gint64 shapes[][3] = {
     { 1, 1, 1 }, { 3, 5, 7 }, { 5, 25, 257 }, { 17, 24, 513 },
     { 130, 49, 300 }, { 300, 100, 40 }, { 128, 96, 768 },
+    /* 3 row blocks: blocks of 8 panels, then of 2 in the last row block. */
+    { 600, 610, 64 },
     /* Last panels of 16 and 8 columns (tiles of their own). */
     { 9, 40, 70 }, { 130, 64, 128 }, { 6, 32, 20 },
   };
