@@ -1296,10 +1296,22 @@ layer_norm_row_impl (const float *x,
     }
 }
 
-ROW_KERNEL_DISPATCH (layer_norm_row,
-                     (const float *x, const float *g, const float *b, float *y,
-                      gint64 n, float eps, gboolean rms),
-                     (x, g, b, y, n, eps, rms))
+/* With AVX2 the kernels' explicit-vector row (bench_cpu_layer_norm_row());
+ * the plain-C one above for the baseline only. */
+static void
+layer_norm_row (const float *x,
+                const float *g,
+                const float *b,
+                float       *y,
+                gint64       n,
+                float        eps,
+                gboolean     rms)
+{
+  if (cpu_avx2)
+    bench_cpu_layer_norm_row (x, g, b, y, n, eps, rms);
+  else
+    layer_norm_row_impl (x, g, b, y, n, eps, rms);
+}
 
 static void
 norm_range (const BenchOpArgs *a,
@@ -1314,10 +1326,7 @@ norm_range (const BenchOpArgs *a,
   float *y = OUT (a);
 
   for (gint64 r = r0; r < r1; r++)
-    if (cpu_avx2)
-      bench_cpu_layer_norm_row (x + r * n, g, b, y + r * n, n, eps, rms);
-    else
-      layer_norm_row (x + r * n, g, b, y + r * n, n, eps, rms);
+    layer_norm_row (x + r * n, g, b, y + r * n, n, eps, rms);
 }
 
 static gboolean
