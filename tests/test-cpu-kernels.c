@@ -151,9 +151,12 @@ check_packed_gemm (gint64      m,
                    gboolean    nk,
                    gboolean    with_bias,
                    BenchCpuAct act,
-                   gboolean    with_residual)
+                   gboolean    with_residual,
+                   BenchCpuGemmFlags flags)
 {
   gint64 lda = k + 3, ldc = n + 5, ldr = n + 1;
+  gboolean a4 = (flags & BENCH_CPU_GEMM_A_ROWS4) != 0, c4 = (flags & BENCH_CPU_GEMM_C_ROWS4) != 0;
+  g_autofree float *a_panels = NULL;
   g_autofree float *a = g_new (float, m * lda);
   g_autofree float *w = g_new (float, k * n);
   g_autofree float *bias = g_new (float, n);
@@ -173,9 +176,19 @@ check_packed_gemm (gint64      m,
   g_assert_nonnull (packed);
   g_assert_cmpint (bench_cpu_packed_b_get_k (packed), ==, k);
   g_assert_cmpint (bench_cpu_packed_b_get_n (packed), ==, n);
-  bench_cpu_packed_gemm (m, a, lda, packed, with_bias ? bias : NULL, act,
-                         with_residual ? res : NULL, ldr, c, ldc);
+  if (a4)
+    {
+      /* A in row panels, with NaN in the columns past k: read, they
+       * would poison the row. */
+      a_panels = g_new (float, m * lda);
+      for (gint64 i = 0; i < m; i++)
+        for (gint64 p = 0; p < lda; p++)
+          a_panels[(i / 4) * 4 * lda + 4 * p + i % 4] = p < k ? a[i * lda + p] : NAN;
+    }
+  bench_cpu_packed_gemm (m, a4 ? a_panels : a, lda, packed, with_bias ? bias : NULL, act,
+                         with_residual ? res : NULL, ldr, c, ldc, flags);
 
+#define C_AT(i, j) (c4 ? ((i) / 4) * 4 * ldc + 4 * (j) + (i) % 4 : (i) * ldc + (j))
   for (gint64 i = 0; i < m; i++)
     {
       for (gint64 j = 0; j < n; j++)
@@ -200,15 +213,16 @@ check_packed_gemm (gint64      m,
           /* The dot product's rounding (times the activation's slope, at
            * most 1.13) plus the vector exp/erf, ~1e-6 relative. */
           tol = 1.2 * (k + 1) * FLT_EPSILON * scale + 4e-6 * (fabs (ref) + fabs (sum)) + 1e-6;
-          if (fabs (c[i * ldc + j] - ref) > tol)
+          if (!(fabs (c[C_AT (i, j)] - ref) <= tol))
             g_error ("packed gemm %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
-                     " nk %d bias %d act %d residual %d: c[%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
-                     "] = %.9g, expected %.9g", m, n, k, nk, with_bias, act, with_residual, i, j,
-                     c[i * ldc + j], ref);
+                     " nk %d bias %d act %d residual %d flags %d: c[%" G_GINT64_FORMAT ", %"
+                     G_GINT64_FORMAT "] = %.9g, expected %.9g", m, n, k, nk, with_bias, act,
+                     with_residual, flags, i, j, c[C_AT (i, j)], ref);
         }
       for (gint64 j = n; j < ldc; j++)
-        g_assert_cmpfloat (c[i * ldc + j], ==, 1234.5f);
+        g_assert_cmpfloat (c[C_AT (i, j)], ==, 1234.5f);
     }
+#undef C_AT
 }
 
 static void
@@ -238,18 +252,79 @@ test_packed_gemm (void)
           {
             const gint64 *sh = shapes[s];
 
-            check_packed_gemm (sh[0], sh[1], sh[2], nk, FALSE, BENCH_CPU_ACT_NONE, FALSE);
-            check_packed_gemm (sh[0], sh[1], sh[2], nk, TRUE, BENCH_CPU_ACT_NONE, FALSE);
-            check_packed_gemm (sh[0], sh[1], sh[2], nk, TRUE, BENCH_CPU_ACT_NONE, TRUE);
-            check_packed_gemm (sh[0], sh[1], sh[2], nk, FALSE, BENCH_CPU_ACT_NONE, TRUE);
-            check_packed_gemm (sh[0], sh[1], sh[2], nk, TRUE, BENCH_CPU_ACT_GELU_ERF, FALSE);
+            check_packed_gemm (sh[0], sh[1], sh[2], nk, FALSE, BENCH_CPU_ACT_NONE, FALSE, 0);
+            check_packed_gemm (sh[0], sh[1], sh[2], nk, TRUE, BENCH_CPU_ACT_NONE, FALSE, 0);
+            check_packed_gemm (sh[0], sh[1], sh[2], nk, TRUE, BENCH_CPU_ACT_NONE, TRUE, 0);
+            check_packed_gemm (sh[0], sh[1], sh[2], nk, FALSE, BENCH_CPU_ACT_NONE, TRUE, 0);
+            check_packed_gemm (sh[0], sh[1], sh[2], nk, TRUE, BENCH_CPU_ACT_GELU_ERF, FALSE, 0);
           }
       /* Each activation on values out to +-10: the tails of exp and erf. */
       for (BenchCpuAct act = BENCH_CPU_ACT_GELU_ERF; act <= BENCH_CPU_ACT_GELU_QUICK; act++)
         {
-          check_packed_gemm (7, 53, 300, TRUE, TRUE, act, FALSE);
-          check_packed_gemm (130, 49, 300, FALSE, FALSE, act, TRUE);
+          check_packed_gemm (7, 53, 300, TRUE, TRUE, act, FALSE, 0);
+          check_packed_gemm (130, 49, 300, FALSE, FALSE, act, TRUE, 0);
         }
+    }
+  omp_set_num_threads (threads);
+}
+
+/* Row panels: the copy into them (threaded above 128 Ki elements), and
+ * the GEMM reading A and writing C in them, over tile shapes that take
+ * every path (full, 16- and 8-column and edge panels, two k blocks whose
+ * partial sums are read back from C in panels, 3 row blocks), with each
+ * epilogue, on one thread and the team. */
+static void
+test_packed_gemm_rows4 (void)
+{
+  static const gint64 copies[][4] = {
+    /* m, cols, ld, ldd */
+    { 4, 1, 1, 1 }, { 8, 13, 15, 16 }, { 1024, 768, 768, 770 }, { 12, 40, 41, 40 },
+  };
+  static const gint64 shapes[][3] = {
+    { 4, 1, 1 }, { 4, 5, 7 }, { 8, 25, 257 }, { 12, 32, 20 }, { 132, 40, 70 },
+    { 128, 96, 768 }, { 8, 48, 1100 }, { 600, 610, 64 },
+  };
+  const int threads = omp_get_max_threads ();
+
+  if (!bench_cpu_packed_gemm_supported ())
+    {
+      g_test_skip ("this CPU has no AVX2 + FMA");
+      return;
+    }
+
+  for (guint s = 0; s < G_N_ELEMENTS (copies); s++)
+    {
+      gint64 m = copies[s][0], cols = copies[s][1], ld = copies[s][2], ldd = copies[s][3];
+      g_autofree float *src = g_new (float, m * ld);
+      g_autofree float *dst = g_new (float, m * ldd);
+
+      bench_cpu_fill_uniform (src, m * ld, 41);
+      for (gint64 i = 0; i < m * ldd; i++)
+        dst[i] = 1234.5f;
+      bench_cpu_rows4_pack (m, cols, src, ld, dst, ldd);
+      for (gint64 i = 0; i < m; i++)
+        for (gint64 j = 0; j < ldd; j++)
+          {
+            float got = dst[(i / 4) * 4 * ldd + 4 * j + i % 4];
+
+            if (got != (j < cols ? src[i * ld + j] : 1234.5f))
+              g_error ("rows4 copy %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT ": [%" G_GINT64_FORMAT
+                       ", %" G_GINT64_FORMAT "] = %.9g", m, cols, i, j, got);
+          }
+    }
+
+  for (guint t = 0; t < 2; t++)
+    {
+      omp_set_num_threads (t == 0 ? 1 : threads);
+      for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+        for (BenchCpuGemmFlags f = 1; f <= (BENCH_CPU_GEMM_A_ROWS4 | BENCH_CPU_GEMM_C_ROWS4); f++)
+          {
+            const gint64 *sh = shapes[s];
+
+            check_packed_gemm (sh[0], sh[1], sh[2], TRUE, FALSE, BENCH_CPU_ACT_NONE, FALSE, f);
+            check_packed_gemm (sh[0], sh[1], sh[2], FALSE, TRUE, BENCH_CPU_ACT_GELU_ERF, FALSE, f);
+            check_packed_gemm (sh[0], sh[1], sh[2], TRUE, TRUE, BENCH_CPU_ACT_NONE, TRUE, f);
+          }
     }
   omp_set_num_threads (threads);
 }
@@ -290,8 +365,23 @@ test_packed_gemm_heads (void)
           bench_cpu_fill_uniform (w, k * n, 32);
           bench_cpu_fill_uniform (bias, n, 33);
           packed = bench_cpu_packed_b_new (k, n, w, TRUE);
-          bench_cpu_packed_gemm (m, a, k, packed, bias, BENCH_CPU_ACT_NONE, NULL, 0, flat, n);
-          bench_cpu_packed_gemm_heads (m, a, k, packed, bias, seq, d, split);
+          bench_cpu_packed_gemm (m, a, k, packed, bias, BENCH_CPU_ACT_NONE, NULL, 0, flat, n, 0);
+          for (guint a4 = 0; a4 < 2; a4++)
+            {
+              if (a4)
+                {
+                  /* A in row panels: the same sums in the same order. */
+                  g_autofree float *panels = g_new (float, m * k);
+
+                  bench_cpu_rows4_pack (m, k, a, k, panels, k);
+                  memset (split, 0, m * n * sizeof (float));
+                  bench_cpu_packed_gemm_heads (m, panels, k, packed, bias, seq, d, split,
+                                               BENCH_CPU_GEMM_A_ROWS4);
+                }
+              else
+                {
+                  bench_cpu_packed_gemm_heads (m, a, k, packed, bias, seq, d, split, 0);
+                }
 
           for (gint64 r = 0; r < m; r++)
             for (gint64 j = 0; j < n; j++)
@@ -301,9 +391,11 @@ test_packed_gemm_heads (void)
 
                 if (got != flat[r * n + j])
                   g_error ("heads gemm m %" G_GINT64_FORMAT " k %" G_GINT64_FORMAT " seq %" G_GINT64_FORMAT
-                           " d %" G_GINT64_FORMAT ": [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] = %.9g, expected %.9g",
-                           m, k, seq, d, r, j, got, flat[r * n + j]);
+                           " d %" G_GINT64_FORMAT " A in row panels %u: [%" G_GINT64_FORMAT ", %"
+                           G_GINT64_FORMAT "] = %.9g, expected %.9g",
+                           m, k, seq, d, a4, r, j, got, flat[r * n + j]);
               }
+            }
         }
     }
   omp_set_num_threads (threads);
@@ -935,6 +1027,7 @@ main (int   argc,
   g_test_add_func ("/cpu/packed-gemm/act-reference", test_act_reference);
   g_test_add_func ("/cpu/gemm-plain", test_gemm_plain);
   g_test_add_func ("/cpu/packed-gemm/heads", test_packed_gemm_heads);
+  g_test_add_func ("/cpu/packed-gemm/rows4", test_packed_gemm_rows4);
   g_test_add_func ("/cpu/softmax-row", test_softmax_row);
   g_test_add_func ("/cpu/layer-norm-row", test_layer_norm_row);
   g_test_add_func ("/cpu/triad", test_triad);

@@ -430,6 +430,54 @@ test_softmax (void)
 /* Scores, softmax and the product by V in one pass per matrix, with
  * every mask, rows and keys not multiples of the tiles, and a head size
  * of V other than Q's; not when the scores are also an output. */
+/* Linear layers reading their input in row panels: from the copy a
+ * layer norm makes (not once another norm has replaced it), and from the
+ * linear layer before them writing its GELU so; validated against the
+ * reference, twice (the second pass must not read the first's copies).
+ * None with a row count that is not a multiple of 4. */
+static void
+test_rows4 (void)
+{
+  for (guint c = 0; c < 2; c++)
+    {
+      g_autoptr(BenchGraph) g = bench_graph_new ("rows4");
+      gint64 B = 3, L = c == 0 ? 20 : 19, E = 40, F = 72;
+      guint x = input (g, "x", 3, SHAPE (B, L, E));
+      guint ln1, ln2, h, y;
+      g_autoptr(BenchWeights) w = NULL;
+      g_autoptr(BenchGraphBuffers) b = NULL;
+      g_autoptr(GError) error = NULL;
+
+      ln1 = bench_graph_layer_norm (g, "ln1", x, weight (g, "ln1.g", 1, SHAPE (E)),
+                                    weight (g, "ln1.b", 1, SHAPE (E)), 1e-5f);
+      h = bench_graph_linear (g, "fc1", ln1, weight (g, "fc1.w", 2, SHAPE (F, E)),
+                              weight (g, "fc1.b", 1, SHAPE (F)), FALSE);
+      h = bench_graph_gelu (g, "fc1.act", h, BENCH_GELU_ERF);
+      h = bench_graph_linear (g, "fc2", h, weight (g, "fc2.w", 2, SHAPE (E, F)),
+                              weight (g, "fc2.b", 1, SHAPE (E)), FALSE);
+      h = bench_graph_add (g, "fc2.residual", h, ln1);
+      ln2 = bench_graph_layer_norm (g, "ln2", h, weight (g, "ln2.g", 1, SHAPE (E)),
+                                    -1, 1e-5f);
+      /* ln1's output again, after ln2: by rows. */
+      y = bench_graph_linear (g, "late", ln1, weight (g, "late.w", 2, SHAPE (E, E)),
+                              weight (g, "late.b", 1, SHAPE (E)), FALSE);
+      y = bench_graph_add (g, "sum", y, ln2);
+      bench_graph_mark_output (g, bench_graph_linear (g, "head", ln2, weight (g, "head.w", 2, SHAPE (24, E)),
+                                                      weight (g, "head.b", 1, SHAPE (24)), FALSE));
+      bench_graph_mark_output (g, y);
+      /* The GELU and the two residual adds. */
+      check_full_fused (g, NULL, 3, 3);
+
+      w = bench_weights_new_random (g, 3);
+      b = bench_graph_buffers_new (g, w, 5, &error);
+      g_assert_no_error (error);
+      g_assert_true (bench_cpu_ops_prepare (ops, b, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (bench_cpu_ops_count_rows4 (ops, b), ==,
+                        bench_cpu_packed_gemm_supported () && c == 0 ? 3 : 0);
+    }
+}
+
 static void
 test_attention_fused (void)
 {
@@ -483,6 +531,11 @@ test_attention_heads (void)
       g_assert_no_error (error);
       g_assert_cmpuint (bench_cpu_ops_count_heads_merged (ops, b), ==,
                         bench_cpu_packed_gemm_supported () ? 2 : 0);
+      /* Q, K, V and the first MLP layer from the layer norm's copy, the
+       * second MLP layer from the first's GELU, both layers (2 x 12 and
+       * 2 x 10 rows: multiples of 4). */
+      g_assert_cmpuint (bench_cpu_ops_count_rows4 (ops, b), ==,
+                        bench_cpu_packed_gemm_supported () ? 10 : 0);
     }
   {
     /* A projection also read as an output must be written as such. */
@@ -791,6 +844,7 @@ main (int   argc,
   g_test_add_func ("/cpu-ops/softmax", test_softmax);
   g_test_add_func ("/cpu-ops/attention-fused", test_attention_fused);
   g_test_add_func ("/cpu-ops/attention-heads", test_attention_heads);
+  g_test_add_func ("/cpu-ops/rows4", test_rows4);
   g_test_add_func ("/cpu-ops/unary", test_unary);
   g_test_add_func ("/cpu-ops/embedding", test_embedding);
   g_test_add_func ("/cpu-ops/embedding-out-of-range", test_embedding_out_of_range);

@@ -703,6 +703,7 @@ typedef struct
   gint64  l;        /* rows per batch in the heads layout, or 0 */
   gint64  d;        /* columns per head */
   gint64  batch;    /* heads * l * d */
+  gboolean rows4;   /* in row panels of 4: row i, column j at c[(i / 4) * ldc + j * 4 + i % 4] */
 } PkC;
 
 static inline float *
@@ -710,6 +711,8 @@ pk_c_at (const PkC *o,
          gint64     row,
          gint64     col)
 {
+  if (o->rows4)
+    return o->c + (row / PK_MR) * o->ldc + col * PK_MR + row % PK_MR;
   if (o->l == 0)
     return o->c + row * o->ldc + col;
   return o->c + (row / o->l) * o->batch + (col / o->d) * (o->l * o->d) +
@@ -725,29 +728,120 @@ typedef struct
   gint64       ldr;
 } PkEpilogue;
 
+/* In each 128-bit lane, the 4 x 4 transpose of x[0..3] (its own
+ * inverse). */
+PK_TARGET static inline __attribute__ ((always_inline)) void
+pk_transpose_4x4_lanes (__m256 x[4])
+{
+  __m256 t0 = _mm256_unpacklo_ps (x[0], x[1]), t1 = _mm256_unpackhi_ps (x[0], x[1]);
+  __m256 t2 = _mm256_unpacklo_ps (x[2], x[3]), t3 = _mm256_unpackhi_ps (x[2], x[3]);
+
+  x[0] = _mm256_shuffle_ps (t0, t2, _MM_SHUFFLE (1, 0, 1, 0));
+  x[1] = _mm256_shuffle_ps (t0, t2, _MM_SHUFFLE (3, 2, 3, 2));
+  x[2] = _mm256_shuffle_ps (t1, t3, _MM_SHUFFLE (1, 0, 1, 0));
+  x[3] = _mm256_shuffle_ps (t1, t3, _MM_SHUFFLE (3, 2, 3, 2));
+}
+
+/* 4 rows of 8 columns (x[r]) to the same 32 values in row panels: x[q]
+ * then holds columns 2q and 2q + 1, each as its 4 rows. */
+PK_TARGET static inline __attribute__ ((always_inline)) void
+pk_rows_to_rows4 (__m256 x[4])
+{
+  __m256 u0, u1, u2, u3;
+
+  pk_transpose_4x4_lanes (x);
+  u0 = x[0]; u1 = x[1]; u2 = x[2]; u3 = x[3];
+  x[0] = _mm256_permute2f128_ps (u0, u1, 0x20);
+  x[1] = _mm256_permute2f128_ps (u2, u3, 0x20);
+  x[2] = _mm256_permute2f128_ps (u0, u1, 0x31);
+  x[3] = _mm256_permute2f128_ps (u2, u3, 0x31);
+}
+
+/* The inverse of pk_rows_to_rows4(). */
+PK_TARGET static inline __attribute__ ((always_inline)) void
+pk_rows4_to_rows (__m256 x[4])
+{
+  __m256 y0 = x[0], y1 = x[1], y2 = x[2], y3 = x[3];
+
+  x[0] = _mm256_permute2f128_ps (y0, y2, 0x20);
+  x[1] = _mm256_permute2f128_ps (y0, y2, 0x31);
+  x[2] = _mm256_permute2f128_ps (y1, y3, 0x20);
+  x[3] = _mm256_permute2f128_ps (y1, y3, 0x31);
+  pk_transpose_4x4_lanes (x);
+}
+
+/* The epilogue on vector @v (columns 8v to 8v + 7 of the tile) of row @r:
+ * alpha, bias, activation @act (a constant once inlined), residual. */
+PK_TARGET static inline __attribute__ ((always_inline)) __m256
+pk_epilogue (__m256            x,
+             const PkEpilogue *ep,
+             const __m256     *vb,
+             int               r,
+             int               v,
+             const BenchCpuAct act)
+{
+  if (ep->alpha != 1.0f)
+    x = _mm256_mul_ps (x, _mm256_set1_ps (ep->alpha));
+  if (ep->bias != NULL)
+    x = _mm256_add_ps (x, vb[v]);
+  x = pk_act (x, act);
+  if (ep->residual != NULL)
+    x = _mm256_add_ps (x, _mm256_loadu_ps (ep->residual + r * ep->ldr + v * 8));
+  return x;
+}
+
 /* Stores the @nv accumulator vectors of each row of a tile: added to what
  * c holds when @load, then the epilogue when @ep, for activation @act (a
  * constant once inlined: each activation gets its own code, with the
  * epilogue's fields in registers, since C's stores could alias them, and
- * the 12 stores unrolled). */
+ * the 12 stores unrolled). With @rows4, C is in row panels: @c is the
+ * tile's first element, its 4 x 8 @nv values follow one another. */
 PK_TARGET static inline __attribute__ ((always_inline)) void
 pk_finish_act (__m256            acc[PK_MR][3],
                const int         nv,
                float            *c,
                gint64            ldc,
                const gint64     *voff,
+               gboolean          rows4,
                gboolean          load,
                const PkEpilogue *ep,
                const BenchCpuAct act)
 {
-  const float *bias = ep != NULL ? ep->bias : NULL;
-  const float *res = ep != NULL ? ep->residual : NULL;
-  gint64 ldr = ep != NULL ? ep->ldr : 0;
-  float alpha = ep != NULL ? ep->alpha : 1.0f;
-  __m256 va = _mm256_set1_ps (alpha), vb[3];
+  PkEpilogue e = ep != NULL ? *ep : (PkEpilogue) { 1.0f, NULL, BENCH_CPU_ACT_NONE, NULL, 0 };
+  __m256 vb[3];
 
   for (int v = 0; v < nv; v++)
-    vb[v] = bias != NULL ? _mm256_loadu_ps (bias + v * 8) : _mm256_setzero_ps ();
+    vb[v] = e.bias != NULL ? _mm256_loadu_ps (e.bias + v * 8) : _mm256_setzero_ps ();
+
+  if (rows4)
+    {
+#pragma GCC unroll 3
+      for (int v = 0; v < nv; v++)
+        {
+          float *cp = c + v * 8 * PK_MR;
+          __m256 x[PK_MR];
+
+          for (int r = 0; r < PK_MR; r++)
+            x[r] = acc[r][v];
+          if (load)
+            {
+              __m256 y[PK_MR];
+
+              for (int q = 0; q < PK_MR; q++)
+                y[q] = _mm256_loadu_ps (cp + q * 8);
+              pk_rows4_to_rows (y);
+              for (int r = 0; r < PK_MR; r++)
+                x[r] = _mm256_add_ps (x[r], y[r]);
+            }
+          if (ep != NULL)
+            for (int r = 0; r < PK_MR; r++)
+              x[r] = pk_epilogue (x[r], &e, vb, r, v, act);
+          pk_rows_to_rows4 (x);
+          for (int q = 0; q < PK_MR; q++)
+            _mm256_storeu_ps (cp + q * 8, x[q]);
+        }
+      return;
+    }
 
 #pragma GCC unroll 4
   for (int r = 0; r < PK_MR; r++)
@@ -760,15 +854,7 @@ pk_finish_act (__m256            acc[PK_MR][3],
         if (load)
           x = _mm256_add_ps (x, _mm256_loadu_ps (cp));
         if (ep != NULL)
-          {
-            if (alpha != 1.0f)
-              x = _mm256_mul_ps (x, va);
-            if (bias != NULL)
-              x = _mm256_add_ps (x, vb[v]);
-            x = pk_act (x, act);
-            if (res != NULL)
-              x = _mm256_add_ps (x, _mm256_loadu_ps (res + r * ldr + v * 8));
-          }
+          x = pk_epilogue (x, &e, vb, r, v, act);
         _mm256_storeu_ps (cp, x);
       }
 }
@@ -779,37 +865,41 @@ pk_finish (__m256            acc[PK_MR][3],
            float            *c,
            gint64            ldc,
            const gint64     *voff,
+           gboolean          rows4,
            gboolean          load,
            const PkEpilogue *ep)
 {
   if (ep == NULL)
     {
-      pk_finish_act (acc, nv, c, ldc, voff, load, NULL, BENCH_CPU_ACT_NONE);
+      pk_finish_act (acc, nv, c, ldc, voff, rows4, load, NULL, BENCH_CPU_ACT_NONE);
       return;
     }
   switch (ep->act)
     {
     case BENCH_CPU_ACT_GELU_ERF:
-      pk_finish_act (acc, nv, c, ldc, voff, load, ep, BENCH_CPU_ACT_GELU_ERF);
+      pk_finish_act (acc, nv, c, ldc, voff, rows4, load, ep, BENCH_CPU_ACT_GELU_ERF);
       break;
     case BENCH_CPU_ACT_GELU_TANH:
-      pk_finish_act (acc, nv, c, ldc, voff, load, ep, BENCH_CPU_ACT_GELU_TANH);
+      pk_finish_act (acc, nv, c, ldc, voff, rows4, load, ep, BENCH_CPU_ACT_GELU_TANH);
       break;
     case BENCH_CPU_ACT_GELU_QUICK:
-      pk_finish_act (acc, nv, c, ldc, voff, load, ep, BENCH_CPU_ACT_GELU_QUICK);
+      pk_finish_act (acc, nv, c, ldc, voff, rows4, load, ep, BENCH_CPU_ACT_GELU_QUICK);
       break;
     case BENCH_CPU_ACT_NONE:
     default:
-      pk_finish_act (acc, nv, c, ldc, voff, load, ep, BENCH_CPU_ACT_NONE);
+      pk_finish_act (acc, nv, c, ldc, voff, rows4, load, ep, BENCH_CPU_ACT_NONE);
       break;
     }
 }
 
 /* c[4 x 24] = (load ? c : 0) + a[4 x depth] panel[depth x 24], then the
  * epilogue when @ep (the last block of k). Rows of A by pointer, so that
- * an edge tile can repeat a valid row instead of reading past the end. */
-PK_TARGET static inline void
-pk_tile (gint64            depth,
+ * an edge tile can repeat a valid row instead of reading past the end;
+ * their elements @as apart (1, or 4 for A in row panels: a constant once
+ * inlined). C in row panels when @rows4. */
+PK_TARGET static inline __attribute__ ((always_inline)) void
+pk_tile (const int         as,
+         gint64            depth,
          const float      *a0,
          const float      *a1,
          const float      *a2,
@@ -818,6 +908,7 @@ pk_tile (gint64            depth,
          float            *c,
          gint64            ldc,
          const gint64     *voff,
+         gboolean          rows4,
          gboolean          load,
          const PkEpilogue *ep)
 {
@@ -835,8 +926,17 @@ pk_tile (gint64            depth,
    * process). */
   for (int r = 0; r < PK_MR; r++)
     {
-      _mm_prefetch ((const char *) (c + r * ldc), _MM_HINT_T0);
-      _mm_prefetch ((const char *) (c + r * ldc + voff[2] + 7), _MM_HINT_T0);
+      if (rows4)
+        {
+          /* 96 floats in a row: 6 lines, 1.5 a row. */
+          _mm_prefetch ((const char *) (c + r * 24), _MM_HINT_T0);
+          _mm_prefetch ((const char *) (c + r * 24 + 16), _MM_HINT_T0);
+        }
+      else
+        {
+          _mm_prefetch ((const char *) (c + r * ldc), _MM_HINT_T0);
+          _mm_prefetch ((const char *) (c + r * ldc + voff[2] + 7), _MM_HINT_T0);
+        }
       if (ep != NULL && ep->residual != NULL)
         {
           _mm_prefetch ((const char *) (ep->residual + r * ep->ldr), _MM_HINT_T0);
@@ -850,19 +950,19 @@ pk_tile (gint64            depth,
       __m256 b0 = _mm256_load_ps (b), b1 = _mm256_load_ps (b + 8), b2 = _mm256_load_ps (b + 16);
       __m256 x;
 
-      x = _mm256_broadcast_ss (a0 + kk);
+      x = _mm256_broadcast_ss (a0 + as * kk);
       c00 = _mm256_fmadd_ps (x, b0, c00);
       c01 = _mm256_fmadd_ps (x, b1, c01);
       c02 = _mm256_fmadd_ps (x, b2, c02);
-      x = _mm256_broadcast_ss (a1 + kk);
+      x = _mm256_broadcast_ss (a1 + as * kk);
       c10 = _mm256_fmadd_ps (x, b0, c10);
       c11 = _mm256_fmadd_ps (x, b1, c11);
       c12 = _mm256_fmadd_ps (x, b2, c12);
-      x = _mm256_broadcast_ss (a2 + kk);
+      x = _mm256_broadcast_ss (a2 + as * kk);
       c20 = _mm256_fmadd_ps (x, b0, c20);
       c21 = _mm256_fmadd_ps (x, b1, c21);
       c22 = _mm256_fmadd_ps (x, b2, c22);
-      x = _mm256_broadcast_ss (a3 + kk);
+      x = _mm256_broadcast_ss (a3 + as * kk);
       c30 = _mm256_fmadd_ps (x, b0, c30);
       c31 = _mm256_fmadd_ps (x, b1, c31);
       c32 = _mm256_fmadd_ps (x, b2, c32);
@@ -873,14 +973,15 @@ pk_tile (gint64            depth,
   acc[1][0] = c10; acc[1][1] = c11; acc[1][2] = c12;
   acc[2][0] = c20; acc[2][1] = c21; acc[2][2] = c22;
   acc[3][0] = c30; acc[3][1] = c31; acc[3][2] = c32;
-  pk_finish (acc, 3, c, ldc, voff, load, ep);
+  pk_finish (acc, 3, c, ldc, voff, rows4, load, ep);
 }
 
 /* pk_tile for a panel of 8 * @nv valid columns (@nv 1 or 2, a constant
  * once inlined): attention's head size 64 is 24 + 24 + 16, its 128 keys
  * 5 x 24 + 8. */
 PK_TARGET static inline __attribute__ ((always_inline)) void
-pk_tile_narrow (gint64            depth,
+pk_tile_narrow (const int         as,
+                gint64            depth,
                 const float      *a0,
                 const float      *a1,
                 const float      *a2,
@@ -889,6 +990,7 @@ pk_tile_narrow (gint64            depth,
                 float            *c,
                 gint64            ldc,
                 const gint64     *voff,
+                gboolean          rows4,
                 gboolean          load,
                 const PkEpilogue *ep,
                 const int         nv)
@@ -902,19 +1004,19 @@ pk_tile_narrow (gint64            depth,
     {
       __m256 b0 = _mm256_load_ps (b), b1 = nv > 1 ? _mm256_load_ps (b + 8) : b0, x;
 
-      x = _mm256_broadcast_ss (a0 + kk);
+      x = _mm256_broadcast_ss (a0 + as * kk);
       c00 = _mm256_fmadd_ps (x, b0, c00);
       if (nv > 1)
         c01 = _mm256_fmadd_ps (x, b1, c01);
-      x = _mm256_broadcast_ss (a1 + kk);
+      x = _mm256_broadcast_ss (a1 + as * kk);
       c10 = _mm256_fmadd_ps (x, b0, c10);
       if (nv > 1)
         c11 = _mm256_fmadd_ps (x, b1, c11);
-      x = _mm256_broadcast_ss (a2 + kk);
+      x = _mm256_broadcast_ss (a2 + as * kk);
       c20 = _mm256_fmadd_ps (x, b0, c20);
       if (nv > 1)
         c21 = _mm256_fmadd_ps (x, b1, c21);
-      x = _mm256_broadcast_ss (a3 + kk);
+      x = _mm256_broadcast_ss (a3 + as * kk);
       c30 = _mm256_fmadd_ps (x, b0, c30);
       if (nv > 1)
         c31 = _mm256_fmadd_ps (x, b1, c31);
@@ -923,7 +1025,7 @@ pk_tile_narrow (gint64            depth,
 
   acc[0][0] = c00; acc[0][1] = c01; acc[1][0] = c10; acc[1][1] = c11;
   acc[2][0] = c20; acc[2][1] = c21; acc[3][0] = c30; acc[3][1] = c31;
-  pk_finish (acc, nv, c, ldc, voff, load, ep);
+  pk_finish (acc, nv, c, ldc, voff, rows4, load, ep);
 }
 
 /* B as the tiles read it: packed panels, or a plain matrix ([k x n], or
@@ -1024,7 +1126,9 @@ pk_pack_plain (const PkB *b,
     }
 }
 
-/* Rows [r0, r1) and panels [p0, p1) of C, all of k. */
+/* Rows [r0, r1) and panels [p0, p1) of C, all of k. A in row panels
+ * when @a4 (@lda then the distance between panels; @r0 and @r1 multiples
+ * of 4). */
 PK_TARGET static void
 pk_gemm_block (gint64            r0,
                gint64            r1,
@@ -1032,6 +1136,7 @@ pk_gemm_block (gint64            r0,
                gint64            p1,
                const float      *a,
                gint64            lda,
+               gboolean          a4,
                const PkB        *b,
                float             alpha,
                const float      *bias,
@@ -1088,7 +1193,8 @@ pk_gemm_block (gint64            r0,
               for (gint64 l = 0; next != NULL && l < per_tile && fetched < next_lines; l++, fetched++)
                 _mm_prefetch (next + fetched * 64, _MM_HINT_T1);
               for (gint64 r = 0; r < PK_MR; r++)
-                ar[r] = a + (i + MIN (r, rows - 1)) * lda + k0;
+                ar[r] = a4 ? a + (i / PK_MR) * lda + k0 * PK_MR + r
+                           : a + (i + MIN (r, rows - 1)) * lda + k0;
 
               /* The tile's first element, the distance between its rows
                * and where each vector of 8 columns starts in a row. */
@@ -1096,25 +1202,26 @@ pk_gemm_block (gint64            r0,
               gint64 ldc = out->l > 0 ? out->d : out->ldc;
               gint64 voff[3] = { 0, 8, 16 };
 
-              if (out->l > 0)
+              if (out->l > 0 && !out->rows4)
                 for (int v = 1; v < 3; v++)
                   voff[v] = col + 8 * v < n ? pk_c_at (out, i, col + 8 * v) - c : 8 * v;
 
+#define PK_TILE(f, ...)                                                           \
+              G_STMT_START {                                                    \
+                if (a4)                                                         \
+                  f (PK_MR, depth, ar[0], ar[1], ar[2], ar[3], panel, c, ldc, voff, \
+                     out->rows4, load, last ? &ep : NULL, ##__VA_ARGS__);       \
+                else                                                            \
+                  f (1, depth, ar[0], ar[1], ar[2], ar[3], panel, c, ldc, voff,  \
+                     out->rows4, load, last ? &ep : NULL, ##__VA_ARGS__);       \
+              } G_STMT_END
               if (rows == PK_MR && cols == PK_NR)
-                {
-                  pk_tile (depth, ar[0], ar[1], ar[2], ar[3], panel, c, ldc, voff,
-                           load, last ? &ep : NULL);
-                }
+                PK_TILE (pk_tile);
               else if (rows == PK_MR && cols == 16)
-                {
-                  pk_tile_narrow (depth, ar[0], ar[1], ar[2], ar[3], panel, c, ldc, voff,
-                                  load, last ? &ep : NULL, 2);
-                }
+                PK_TILE (pk_tile_narrow, 2);
               else if (rows == PK_MR && cols == 8)
-                {
-                  pk_tile_narrow (depth, ar[0], ar[1], ar[2], ar[3], panel, c, ldc, voff,
-                                  load, last ? &ep : NULL, 1);
-                }
+                PK_TILE (pk_tile_narrow, 1);
+#undef PK_TILE
               else
                 {
                   /* An edge tile: through a padded copy of the valid part. */
@@ -1135,8 +1242,12 @@ pk_gemm_block (gint64            r0,
                       }
                   if (bias != NULL)
                     memcpy (tb, bias + col, cols * sizeof (float));
-                  pk_tile (depth, ar[0], ar[1], ar[2], ar[3], panel, tc, PK_NR, plain_voff, load,
-                           last ? &tep : NULL);
+                  if (a4)
+                    pk_tile (PK_MR, depth, ar[0], ar[1], ar[2], ar[3], panel, tc, PK_NR, plain_voff,
+                             FALSE, load, last ? &tep : NULL);
+                  else
+                    pk_tile (1, depth, ar[0], ar[1], ar[2], ar[3], panel, tc, PK_NR, plain_voff,
+                             FALSE, load, last ? &tep : NULL);
                   for (gint64 r = 0; r < rows; r++)
                     for (gint64 j = 0; j < cols; j++)
                       *pk_c_at (out, i + r, col + j) = tc[r * PK_NR + j];
@@ -1151,6 +1262,7 @@ typedef struct
   gint64                 m;
   const float           *a;
   gint64                 lda;
+  gboolean               a4;
   const BenchCpuPackedB *b;
   const float           *bias;
   BenchCpuAct            act;
@@ -1192,7 +1304,7 @@ pk_job_block (gint64   blk,
       p1 = p0 + j->fine;
     }
   pk_gemm_block (rb * PK_MC, MIN (j->m, (rb + 1) * PK_MC), p0, MIN (j->b->n_panels, p1),
-                 j->a, j->lda, &j->pb, 1.0f, j->bias, j->act, j->residual, j->ldr, &j->out);
+                 j->a, j->lda, j->a4, &j->pb, 1.0f, j->bias, j->act, j->residual, j->ldr, &j->out);
 }
 
 #endif /* BENCH_CPU_X86 */
@@ -1213,7 +1325,7 @@ bench_cpu_gemm_plain (gint64       m,
 #ifdef BENCH_CPU_X86
   gint64 n_blocks = (k + PK_KC - 1) / PK_KC;
   PkB pb = { NULL, b, ldb, b_is_nk, k, n, 0 };
-  PkC out = { c, ldc, 0, 0, 0 };
+  PkC out = { c, ldc, 0, 0, 0, FALSE };
 
   g_return_if_fail (bench_cpu_packed_gemm_supported ());
   g_return_if_fail (k > 0 && n > 0);
@@ -1221,7 +1333,7 @@ bench_cpu_gemm_plain (gint64       m,
   if (m <= 0)
     return;
   pb.kc = (k + n_blocks - 1) / n_blocks;
-  pk_gemm_block (0, m, 0, (n + PK_NR - 1) / PK_NR, a, lda, &pb, alpha, NULL, BENCH_CPU_ACT_NONE,
+  pk_gemm_block (0, m, 0, (n + PK_NR - 1) / PK_NR, a, lda, FALSE, &pb, alpha, NULL, BENCH_CPU_ACT_NONE,
                  NULL, 0, &out);
 #else
   g_return_if_reached ();
@@ -1233,6 +1345,7 @@ static void
 pk_packed_run (gint64                 m,
                const float           *a,
                gint64                 lda,
+               gboolean               a4,
                const BenchCpuPackedB *b,
                const float           *bias,
                BenchCpuAct            act,
@@ -1253,7 +1366,7 @@ pk_packed_run (gint64                 m,
   while (parallel && nc > 2 &&
          row_blocks * ((b->n_panels + nc - 1) / nc) < 4 * (gint64) omp_get_max_threads ())
     nc /= 2;
-  job = (PkJob) { m, a, lda, b, bias, act, residual, ldr, *out,
+  job = (PkJob) { m, a, lda, a4, b, bias, act, residual, ldr, *out,
                   row_blocks, (b->n_panels + nc - 1) / nc, nc, parallel ? PK_NC_LAST : nc, 0,
                   { b, NULL, 0, FALSE, b->k, b->n, b->kc } };
   job.n_blocks = (row_blocks - 1) * job.col_blocks + (b->n_panels + job.fine - 1) / job.fine;
@@ -1278,15 +1391,18 @@ bench_cpu_packed_gemm (gint64                 m,
                        const float           *residual,
                        gint64                 ldr,
                        float                 *c,
-                       gint64                 ldc)
+                       gint64                 ldc,
+                       BenchCpuGemmFlags      flags)
 {
 #ifdef BENCH_CPU_X86
-  PkC out = { c, ldc, 0, 0, 0 };
+  gboolean a4 = (flags & BENCH_CPU_GEMM_A_ROWS4) != 0, c4 = (flags & BENCH_CPU_GEMM_C_ROWS4) != 0;
+  PkC out = { c, c4 ? ldc * PK_MR : ldc, 0, 0, 0, c4 };
 
   g_return_if_fail (bench_cpu_packed_gemm_supported ());
   g_return_if_fail (b != NULL && lda >= b->k && ldc >= b->n);
+  g_return_if_fail (!(a4 || c4) || m % PK_MR == 0);
 
-  pk_packed_run (m, a, lda, b, bias, act, residual, ldr, &out);
+  pk_packed_run (m, a, a4 ? lda * PK_MR : lda, a4, b, bias, act, residual, ldr, &out);
 #else
   g_return_if_reached ();
 #endif
@@ -1300,17 +1416,89 @@ bench_cpu_packed_gemm_heads (gint64                 m,
                              const float           *bias,
                              gint64                 seq,
                              gint64                 head_dim,
-                             float                 *c)
+                             float                 *c,
+                             BenchCpuGemmFlags      flags)
 {
 #ifdef BENCH_CPU_X86
-  PkC out = { c, 0, seq, head_dim, seq * (b != NULL ? b->n : 0) };
+  gboolean a4 = (flags & BENCH_CPU_GEMM_A_ROWS4) != 0;
+  PkC out = { c, 0, seq, head_dim, seq * (b != NULL ? b->n : 0), FALSE };
 
   g_return_if_fail (bench_cpu_packed_gemm_supported ());
   g_return_if_fail (b != NULL && lda >= b->k);
   g_return_if_fail (seq > 0 && seq % PK_MR == 0 && m % seq == 0);
   g_return_if_fail (head_dim > 0 && head_dim % 8 == 0 && b->n % head_dim == 0);
+  g_return_if_fail ((flags & BENCH_CPU_GEMM_C_ROWS4) == 0);
 
-  pk_packed_run (m, a, lda, b, bias, BENCH_CPU_ACT_NONE, NULL, 0, &out);
+  pk_packed_run (m, a, a4 ? lda * PK_MR : lda, a4, b, bias, BENCH_CPU_ACT_NONE, NULL, 0, &out);
+#else
+  g_return_if_reached ();
+#endif
+}
+
+#ifdef BENCH_CPU_X86
+typedef struct
+{
+  gint64       m;
+  gint64       cols;
+  const float *src;
+  gint64       ld;
+  float       *dst;
+  gint64       ldd;
+} Rows4Job;
+
+/* Groups of 4 rows per chunk of bench_cpu_rows4_pack(). */
+#define ROWS4_CHUNK 16
+
+PK_TARGET static void
+rows4_chunk (gint64   chunk,
+             gpointer data)
+{
+  const Rows4Job *j = data;
+  gint64 g1 = MIN (j->m / PK_MR, (chunk + 1) * ROWS4_CHUNK);
+
+  for (gint64 g = chunk * ROWS4_CHUNK; g < g1; g++)
+    {
+      const float *s = j->src + g * PK_MR * j->ld;
+      float *d = j->dst + g * PK_MR * j->ldd;
+      gint64 col = 0;
+
+      for (; col + 8 <= j->cols; col += 8)
+        {
+          __m256 x[PK_MR];
+
+          for (int r = 0; r < PK_MR; r++)
+            x[r] = _mm256_loadu_ps (s + r * j->ld + col);
+          pk_rows_to_rows4 (x);
+          for (int q = 0; q < PK_MR; q++)
+            _mm256_storeu_ps (d + col * PK_MR + q * 8, x[q]);
+        }
+      for (; col < j->cols; col++)
+        for (int r = 0; r < PK_MR; r++)
+          d[col * PK_MR + r] = s[r * j->ld + col];
+    }
+}
+#endif
+
+void
+bench_cpu_rows4_pack (gint64       m,
+                      gint64       cols,
+                      const float *src,
+                      gint64       ld,
+                      float       *dst,
+                      gint64       ldd)
+{
+#ifdef BENCH_CPU_X86
+  Rows4Job job = { m, cols, src, ld, dst, ldd };
+  gint64 chunks = (m / PK_MR + ROWS4_CHUNK - 1) / ROWS4_CHUNK;
+
+  g_return_if_fail (bench_cpu_packed_gemm_supported ());
+  g_return_if_fail (m % PK_MR == 0 && ld >= cols && ldd >= cols);
+
+  if (m * cols >= (G_GINT64_CONSTANT (1) << 17))
+    bench_cpu_parallel_for (chunks, rows4_chunk, &job);
+  else
+    for (gint64 c = 0; c < chunks; c++)
+      rows4_chunk (c, &job);
 #else
   g_return_if_reached ();
 #endif

@@ -41,6 +41,10 @@ guint               bench_cpu_ops_count_attention (BenchCpuOps  *self,
  * permute merging the heads skipped; for tests. */
 guint               bench_cpu_ops_count_heads_merged (BenchCpuOps *self,
                                                       BenchGraphBuffers *buffers);
+/* How many linear layers read their input in row panels (written so by
+ * the layer norm or the fused activation before them); for tests. */
+guint               bench_cpu_ops_count_rows4 (BenchCpuOps       *self,
+                                               BenchGraphBuffers *buffers);
 /* Same signature as BenchModelPrepareFunc (bench-model-executable.h). */
 gboolean            bench_cpu_ops_prepare_func (gpointer           self,
                                               BenchGraphBuffers   *buffers,
