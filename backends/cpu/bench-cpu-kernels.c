@@ -1261,7 +1261,7 @@ typedef struct
 {
   gint64                 m;
   const float           *a;
-  gint64                 lda;
+  gint64                 lda;         /* between rows, or between 4-row panels when a4 */
   gboolean               a4;
   const BenchCpuPackedB *b;
   const float           *bias;
@@ -1366,7 +1366,8 @@ pk_packed_run (gint64                 m,
   while (parallel && nc > 2 &&
          row_blocks * ((b->n_panels + nc - 1) / nc) < 4 * (gint64) omp_get_max_threads ())
     nc /= 2;
-  job = (PkJob) { m, a, lda, a4, b, bias, act, residual, ldr, *out,
+  /* A in row panels: @lda columns a panel, 4 rows. */
+  job = (PkJob) { m, a, a4 ? lda * PK_MR : lda, a4, b, bias, act, residual, ldr, *out,
                   row_blocks, (b->n_panels + nc - 1) / nc, nc, parallel ? PK_NC_LAST : nc, 0,
                   { b, NULL, 0, FALSE, b->k, b->n, b->kc } };
   job.n_blocks = (row_blocks - 1) * job.col_blocks + (b->n_panels + job.fine - 1) / job.fine;
@@ -1402,7 +1403,7 @@ bench_cpu_packed_gemm (gint64                 m,
   g_return_if_fail (b != NULL && lda >= b->k && ldc >= b->n);
   g_return_if_fail (!(a4 || c4) || m % PK_MR == 0);
 
-  pk_packed_run (m, a, a4 ? lda * PK_MR : lda, a4, b, bias, act, residual, ldr, &out);
+  pk_packed_run (m, a, lda, a4, b, bias, act, residual, ldr, &out);
 #else
   g_return_if_reached ();
 #endif
@@ -1429,7 +1430,7 @@ bench_cpu_packed_gemm_heads (gint64                 m,
   g_return_if_fail (head_dim > 0 && head_dim % 8 == 0 && b->n % head_dim == 0);
   g_return_if_fail ((flags & BENCH_CPU_GEMM_C_ROWS4) == 0);
 
-  pk_packed_run (m, a, a4 ? lda * PK_MR : lda, a4, b, bias, BENCH_CPU_ACT_NONE, NULL, 0, &out);
+  pk_packed_run (m, a, lda, a4, b, bias, BENCH_CPU_ACT_NONE, NULL, 0, &out);
 #else
   g_return_if_reached ();
 #endif

@@ -1518,8 +1518,8 @@ norm_rows4 (BenchCpuOps       *self,
 /* Layer and RMS norms (norm_range() tells them apart). */
 static gboolean
 cpu_norm (const BenchOpArgs  *a,
-                gpointer            user_data,
-                GError            **error)
+          gpointer            user_data,
+          GError            **error)
 {
   BenchCpuOps *self = user_data;
 
