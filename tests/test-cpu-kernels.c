@@ -521,6 +521,95 @@ test_softmax_row (void)
         }
 }
 
+/* One attention matrix, 4 rows at a time, against double precision:
+ * query counts that are not multiples of 4, key counts around the 24-key
+ * panels and the 8-lane vectors, head sizes that are not multiples of 8,
+ * causal rows (all keys for a decode row, none for rows before the
+ * first key), strided rows whose gaps must stay untouched, and the key
+ * limit, past which nothing is written. */
+static void
+test_attention (void)
+{
+  static const struct { gint64 lq, lk, d, dv; gboolean causal; } shapes[] = {
+    { 128, 128, 64, 64, FALSE }, { 128, 128, 64, 64, TRUE }, { 5, 77, 64, 64, FALSE },
+    { 1, 33, 64, 40, TRUE }, { 7, 16, 8, 24, TRUE }, { 130, 200, 30, 20, FALSE },
+    { 9, 4, 12, 8, TRUE }, { 3, 512, 64, 64, FALSE }, { 2, 513, 64, 64, FALSE },
+  };
+
+  if (!bench_cpu_packed_gemm_supported ())
+    {
+      g_test_skip ("this CPU has no AVX2 + FMA");
+      return;
+    }
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      gint64 lq = shapes[s].lq, lk = shapes[s].lk, d = shapes[s].d, dv = shapes[s].dv;
+      gint64 ldq = d + 3, ldk = d + 1, ldv = dv + 5, ldo = dv + 2;
+      float scale = 0.125f, alpha = 0.5f;
+      g_autofree float *q = g_new (float, lq * ldq);
+      g_autofree float *k = g_new (float, lk * ldk);
+      g_autofree float *v = g_new (float, lk * ldv);
+      g_autofree float *out = g_new (float, lq * ldo);
+      gsize ws_size = bench_cpu_attention_workspace (lk, d, dv);
+      float *ws = bench_cpu_alloc (ws_size);
+      g_autofree double *p = g_new (double, lk);
+      gboolean done;
+
+      /* NaN where nothing is written first: padding must be zeroed. */
+      for (gsize i = 0; i < ws_size / sizeof (float); i++)
+        ws[i] = NAN;
+
+      bench_cpu_fill_uniform (q, lq * ldq, 41 + s);
+      bench_cpu_fill_uniform (k, lk * ldk, 43 + s);
+      bench_cpu_fill_uniform (v, lk * ldv, 47 + s);
+      /* Large scores: the maximum must be subtracted. */
+      for (gint64 i = 0; i < lq * ldq; i++)
+        q[i] *= 20.0f;
+      for (gint64 i = 0; i < lq * ldo; i++)
+        out[i] = 1234.5f;
+
+      done = bench_cpu_attention (lq, lk, d, dv, q, ldq, k, ldk, v, ldv, scale, shapes[s].causal,
+                                  alpha, out, ldo, ws);
+      bench_cpu_free (ws);
+      g_assert_true (done == (lk <= BENCH_CPU_ATTENTION_MAX_KEYS));
+
+      for (gint64 i = 0; i < lq; i++)
+        {
+          gint64 m = shapes[s].causal ? CLAMP (i + lk - lq + 1, 0, lk) : lk;
+          double mx = -INFINITY, sum = 0.0;
+
+          for (gint64 j = 0; j < m; j++)
+            {
+              double dot = 0.0;
+
+              for (gint64 c = 0; c < d; c++)
+                dot += (double) q[i * ldq + c] * k[j * ldk + c];
+              p[j] = scale * dot;
+              mx = MAX (mx, p[j]);
+            }
+          for (gint64 j = 0; j < m; j++)
+            sum += (p[j] = exp (p[j] - mx));
+          for (gint64 c = 0; c < ldo; c++)
+            {
+              double want = 0.0;
+              float got = out[i * ldo + c];
+
+              for (gint64 j = 0; j < m; j++)
+                want += p[j] / sum * v[j * ldv + c % MAX (dv, 1)];
+              want *= alpha;
+              if (!done || c >= dv)
+                want = 1234.5;
+              if (!(fabs (got - want) <= 2e-5))
+                g_error ("attention %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT " (d %" G_GINT64_FORMAT
+                         ", dv %" G_GINT64_FORMAT "%s): out[%" G_GINT64_FORMAT "][%" G_GINT64_FORMAT
+                         "] = %.9g, expected %.9g",
+                         lq, lk, d, dv, shapes[s].causal ? ", causal" : "", i, c, got, want);
+            }
+        }
+    }
+}
+
 /* The vector layer and RMS norm row against double precision: lengths
  * around the vector width, a row with a large mean (the variance is taken
  * about the mean, not from the mean of squares), no bias, in place. */
@@ -1029,6 +1118,7 @@ main (int   argc,
   g_test_add_func ("/cpu/packed-gemm/heads", test_packed_gemm_heads);
   g_test_add_func ("/cpu/packed-gemm/rows4", test_packed_gemm_rows4);
   g_test_add_func ("/cpu/softmax-row", test_softmax_row);
+  g_test_add_func ("/cpu/attention", test_attention);
   g_test_add_func ("/cpu/layer-norm-row", test_layer_norm_row);
   g_test_add_func ("/cpu/triad", test_triad);
   g_test_add_func ("/cpu/peak-flops", test_peak_flops);

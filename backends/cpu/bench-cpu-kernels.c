@@ -1581,16 +1581,18 @@ layer_norm_row_avx2 (const float *x,
  * compile from plain C kept its running maximum and its constants on the
  * stack (GCC 12), and took 20 us for attention's 128 x 128 scores, a fifth
  * of the attention of one head. Four accumulators for the maximum and the
- * sum, so that neither waits on its own latency. */
-PK_TARGET static void
-softmax_row_avx2 (const float *x,
+ * sum, so that neither waits on its own latency. This part writes
+ * y = exp (scale x - max) over the first @m, zeros up to @n, and returns
+ * the sum: the caller scales by its inverse. */
+PK_TARGET static float
+softmax_exp_avx2 (const float *x,
                   float       *y,
                   gint64       n,
                   gint64       m,
                   float        scale)
 {
-  __m256 vs = _mm256_set1_ps (scale), mx4[4], sum4[4], vmx, vinv;
-  float mx = -INFINITY, sum = 0.0f, inv;
+  __m256 vs = _mm256_set1_ps (scale), mx4[4], sum4[4], vmx;
+  float mx = -INFINITY, sum = 0.0f;
   gint64 j = 0, tail = m - m % 8;
 
   for (int i = 0; i < 4; i++)
@@ -1644,15 +1646,27 @@ softmax_row_avx2 (const float *x,
       y[j] = _mm256_cvtss_f32 (e);
       sum += y[j];
     }
+  for (; j < n; j++)
+    y[j] = 0.0f;
+  return sum;
+}
 
-  inv = sum > 0.0f ? 1.0f / sum : 0.0f;
-  vinv = _mm256_set1_ps (inv);
-  for (j = 0; j < tail; j += 8)
+PK_TARGET static void
+softmax_row_avx2 (const float *x,
+                  float       *y,
+                  gint64       n,
+                  gint64       m,
+                  float        scale)
+{
+  float sum = softmax_exp_avx2 (x, y, n, m, scale);
+  float inv = sum > 0.0f ? 1.0f / sum : 0.0f;
+  __m256 vinv = _mm256_set1_ps (inv);
+  gint64 j = 0;
+
+  for (; j + 8 <= m; j += 8)
     _mm256_storeu_ps (y + j, _mm256_mul_ps (vinv, _mm256_loadu_ps (y + j)));
   for (; j < m; j++)
     y[j] *= inv;
-  for (; j < n; j++)
-    y[j] = 0.0f;
 }
 #endif
 
@@ -1670,6 +1684,153 @@ bench_cpu_softmax_row (const float *x,
   softmax_row_avx2 (x, y, n, m, scale);
 #else
   g_return_if_reached ();
+#endif
+}
+
+/* ---- attention, one matrix at a time ---- */
+
+#define ATT_ROUND8(x) (((x) + 7) / 8 * 8)
+
+gsize
+bench_cpu_attention_workspace (gint64 lk,
+                               gint64 d,
+                               gint64 dv)
+{
+  gint64 lk8 = ATT_ROUND8 (lk), kp = (lk + PK_NR - 1) / PK_NR, vp = (dv + PK_NR - 1) / PK_NR;
+
+  /* K's panels, V's panels, a strip of 4 rows of scores, 4 output rows. */
+  return (kp * d * PK_NR + vp * lk8 * PK_NR + PK_MR * lk8 + PK_MR * vp * PK_NR) * sizeof (float);
+}
+
+#ifdef BENCH_CPU_X86
+/* c[4 x 8 nv] = a[4 rows x depth] panel for @nv 1 to 3 vectors (the
+ * panel's columns past 8 nv are not read). */
+PK_TARGET static inline void
+att_tile (gint64       depth,
+          const float *a,
+          gint64       lda,
+          const float *a_last,
+          const float *panel,
+          float       *c,
+          gint64       ldc,
+          int          nv)
+{
+  static const gint64 voff[3] = { 0, 8, 16 };
+  const float *a1 = MIN (a + lda, a_last), *a2 = MIN (a + 2 * lda, a_last), *a3 = MIN (a + 3 * lda, a_last);
+
+  if (nv == 3)
+    pk_tile (1, depth, a, a1, a2, a3, panel, c, ldc, voff, FALSE, FALSE, NULL);
+  else if (nv == 2)
+    pk_tile_narrow (1, depth, a, a1, a2, a3, panel, c, ldc, voff, FALSE, FALSE, NULL, 2);
+  else
+    pk_tile_narrow (1, depth, a, a1, a2, a3, panel, c, ldc, voff, FALSE, FALSE, NULL, 1);
+}
+
+PK_TARGET static void
+attention_avx2 (gint64       lq,
+                gint64       lk,
+                gint64       d,
+                gint64       dv,
+                const float *q,
+                gint64       ldq,
+                const float *k,
+                gint64       ldk,
+                const float *v,
+                gint64       ldv,
+                float        scale,
+                gboolean     causal,
+                float        alpha,
+                float       *out,
+                gint64       ldo,
+                float       *workspace)
+{
+  gint64 lk8 = ATT_ROUND8 (lk), kp = (lk + PK_NR - 1) / PK_NR, vp = (dv + PK_NR - 1) / PK_NR;
+  float *kpan = workspace, *vpan = kpan + kp * d * PK_NR;
+  float *strip = vpan + vp * lk8 * PK_NR, *ot = strip + PK_MR * lk8;
+  PkB kb = { NULL, k, ldk, TRUE, d, lk, d }, vb = { NULL, v, ldv, FALSE, lk, dv, lk };
+
+  /* K as panels of 24 keys ([d][24], zero past the last key) and V as
+   * panels of 24 columns ([lk8][24], zero rows past the last key, which
+   * the probabilities' zeros would otherwise multiply), each packed once
+   * for all the rows: together at most 256 KiB at 512 keys and 64
+   * columns, in L2 while the strips below pass over them. */
+  for (gint64 jp = 0; jp < kp; jp++)
+    pk_pack_plain (&kb, 0, d, jp * PK_NR, MIN (PK_NR, lk - jp * PK_NR), kpan + jp * d * PK_NR);
+  for (gint64 jp = 0; jp < vp; jp++)
+    {
+      float *panel = vpan + jp * lk8 * PK_NR;
+
+      pk_pack_plain (&vb, 0, lk, jp * PK_NR, MIN (PK_NR, dv - jp * PK_NR), panel);
+      memset (panel + lk * PK_NR, 0, (lk8 - lk) * PK_NR * sizeof (float));
+    }
+
+  /* Four rows at a time, each step on data in L1: their scores, the
+   * softmax's exponentials (not normalised), the product by V, and only
+   * then the division by each row's sum, on dv columns instead of lk. */
+  for (gint64 i = 0; i < lq; i += PK_MR)
+    {
+      gint64 rows = MIN (PK_MR, lq - i);
+      const float *qi = q + i * ldq, *q_last = q + (i + rows - 1) * ldq;
+      const float *p_last = strip + (rows - 1) * lk8;
+      float inv[PK_MR];
+
+      for (gint64 jp = 0; jp < kp; jp++)
+        att_tile (d, qi, ldq, q_last, kpan + jp * d * PK_NR, strip + jp * PK_NR, lk8,
+                  (int) (MIN (PK_NR, lk8 - jp * PK_NR) / 8));
+      for (gint64 r = 0; r < rows; r++)
+        {
+          /* A causal row sees the keys up to i + r + (lk - lq), none
+           * when that is negative (zeros, as the reference gives). */
+          gint64 m = causal ? CLAMP (i + r + lk - lq + 1, 0, lk) : lk;
+          float sum = softmax_exp_avx2 (strip + r * lk8, strip + r * lk8, lk8, m, scale);
+
+          inv[r] = sum > 0.0f ? alpha / sum : 0.0f;
+        }
+      for (gint64 jp = 0; jp < vp; jp++)
+        att_tile (lk8, strip, lk8, p_last, vpan + jp * lk8 * PK_NR, ot + jp * PK_NR, vp * PK_NR,
+                  (int) ((MIN (PK_NR, dv - jp * PK_NR) + 7) / 8));
+      for (gint64 r = 0; r < rows; r++)
+        {
+          __m256 vi = _mm256_set1_ps (inv[r]);
+          const float *src = ot + r * vp * PK_NR;
+          float *dst = out + (i + r) * ldo;
+          gint64 j = 0;
+
+          for (; j + 8 <= dv; j += 8)
+            _mm256_storeu_ps (dst + j, _mm256_mul_ps (vi, _mm256_loadu_ps (src + j)));
+          for (; j < dv; j++)
+            dst[j] = inv[r] * src[j];
+        }
+    }
+}
+#endif
+
+gboolean
+bench_cpu_attention (gint64       lq,
+                     gint64       lk,
+                     gint64       d,
+                     gint64       dv,
+                     const float *q,
+                     gint64       ldq,
+                     const float *k,
+                     gint64       ldk,
+                     const float *v,
+                     gint64       ldv,
+                     float        scale,
+                     gboolean     causal,
+                     float        alpha,
+                     float       *out,
+                     gint64       ldo,
+                     float       *workspace)
+{
+#ifdef BENCH_CPU_X86
+  if (!bench_cpu_packed_gemm_supported () || lq <= 0 || lk <= 0 || d <= 0 || dv <= 0 ||
+      lk > BENCH_CPU_ATTENTION_MAX_KEYS)
+    return FALSE;
+  attention_avx2 (lq, lk, d, dv, q, ldq, k, ldk, v, ldv, scale, causal, alpha, out, ldo, workspace);
+  return TRUE;
+#else
+  return FALSE;
 #endif
 }
 

@@ -212,6 +212,35 @@ void             bench_cpu_softmax_row      (const float    *x,
                                              gint64          n,
                                              gint64          m,
                                              float           scale);
+/* Attention of one matrix on the calling thread: out[i] = alpha softmax
+ * (scale q[i] k^T) v for the @lq rows of @q ([lq x d], rows @ldq apart),
+ * keys @k [lk x d] and values @v [lk x dv]; a @causal row i sees keys up
+ * to i + lk - lq (none: zeros). Each 4 rows' scores, probabilities and
+ * output are computed together in L1, K and V packed once. FALSE, and
+ * nothing written, without AVX2 or past BENCH_CPU_ATTENTION_MAX_KEYS keys
+ * (the packed K and V would no longer stay in L2): the caller then takes
+ * the three steps itself. @workspace: bench_cpu_attention_workspace()
+ * bytes, 32-byte aligned. */
+#define BENCH_CPU_ATTENTION_MAX_KEYS 512
+gsize            bench_cpu_attention_workspace (gint64     lk,
+                                                gint64     d,
+                                                gint64     dv);
+gboolean         bench_cpu_attention        (gint64          lq,
+                                             gint64          lk,
+                                             gint64          d,
+                                             gint64          dv,
+                                             const float    *q,
+                                             gint64          ldq,
+                                             const float    *k,
+                                             gint64          ldk,
+                                             const float    *v,
+                                             gint64          ldv,
+                                             float           scale,
+                                             gboolean        causal,
+                                             float           alpha,
+                                             float          *out,
+                                             gint64          ldo,
+                                             float          *workspace);
 /* y = (x - mean) / sqrt (var + eps) * g + b over one row of @n (@b may be
  * NULL); with @rms, y = x / sqrt (mean (x^2) + eps) * g (T5's RMS norm).
  * On the calling thread, with AVX2 (check bench_cpu_packed_gemm_supported()).

@@ -1736,6 +1736,18 @@ attention_block (gint64 floats)
   return block;
 }
 
+/* How many of @n keys a padding mask's row keeps. */
+static gint64
+count_kept (const float *keep,
+            gint64       n)
+{
+  gint64 kept = 0;
+
+  for (gint64 j = 0; j < n; j++)
+    kept += keep[j] != 0.0f;
+  return kept;
+}
+
 static void
 attention_one (gint64   z,
                gpointer data)
@@ -1748,10 +1760,34 @@ attention_one (gint64   z,
   gint64 sk = sa->in_mat_stride[1] > 0 ? sa->in_mat_stride[1] : Lk * D;
   gint64 sv = ca->in_mat_stride[1] > 0 ? ca->in_mat_stride[1] : Lk * Dv;
   float scale = at->softmax->op->p.softmax.scale;
-  float *S = attention_block (Lq * Lk);
+  gint64 heads = ca->out->shape[1], ldo = at->merge != NULL ? heads * Dv : Dv;
+  /* Matrix z = (b, h) of [B, heads, Lq, Dv] goes to [b, :, h, :] of
+   * [B, Lq, heads, Dv] when merged: rows heads * Dv apart. */
+  float *out = at->merge != NULL ? OUT (at->merge) + (z / heads) * Lq * heads * Dv + (z % heads) * Dv
+                                 : OUT (ca) + z * Lq * Dv;
+  float *S;
   const float *last_keep = NULL;
   gboolean keep_all = FALSE;
+  gint64 first_limit;
+  const float *first_keep;
 
+  /* Without a mask, causal, or with a padding mask that keeps every key:
+   * 4 rows at a time through the scores, the softmax and V while they
+   * are in L1 (bench_cpu_attention()). */
+  softmax_row_params (at->softmax, z * Lq, &first_limit, &first_keep);
+  if (first_keep == NULL || count_kept (first_keep, Lk) == Lk)
+    {
+      float *ws = attention_block (bench_cpu_attention_workspace (Lk, D, Dv) / sizeof (float));
+
+      g_assert (ws != NULL);
+      if (bench_cpu_attention (Lq, Lk, D, Dv, IN (sa, 0) + z * Lq * D, D, IN (sa, 1) + z * sk, D,
+                               IN (ca, 1) + z * sv, Dv, scale * sa->op->p.matmul.alpha,
+                               at->softmax->op->p.softmax.mask == BENCH_MASK_CAUSAL,
+                               ca->op->p.matmul.alpha, out, ldo, ws))
+        return;
+    }
+
+  S = attention_block (Lq * Lk);
   g_assert (S != NULL);
   bench_cpu_gemm_plain (Lq, Lk, D, sa->op->p.matmul.alpha, IN (sa, 0) + z * Lq * D, D,
                         IN (sa, 1) + z * sk, D, TRUE, S, Lk);
@@ -1766,30 +1802,13 @@ attention_one (gint64   z,
        * per score. The mask row is the same for all the matrix's rows. */
       if (keep != NULL && (q == 0 || keep != last_keep))
         {
-          gint64 kept = 0;
-
-          for (gint64 j = 0; j < Lk; j++)
-            kept += keep[j] != 0.0f;
           last_keep = keep;
-          keep_all = kept == Lk;
+          keep_all = count_kept (keep, Lk) == Lk;
         }
       softmax_row (S + q * Lk, S + q * Lk, Lk, limit, keep != NULL && keep_all ? NULL : keep, scale);
     }
-  if (at->merge != NULL)
-    {
-      /* Matrix z = (b, h) of [B, heads, Lq, Dv] goes to [b, :, h, :] of
-       * [B, Lq, heads, Dv]: rows heads * Dv apart. */
-      gint64 heads = ca->out->shape[1];
-
-      bench_cpu_gemm_plain (Lq, Dv, Lk, ca->op->p.matmul.alpha, S, Lk, IN (ca, 1) + z * sv, Dv,
-                            FALSE, OUT (at->merge) + (z / heads) * Lq * heads * Dv + (z % heads) * Dv,
-                            heads * Dv);
-    }
-  else
-    {
-      bench_cpu_gemm_plain (Lq, Dv, Lk, ca->op->p.matmul.alpha, S, Lk, IN (ca, 1) + z * sv, Dv,
-                            FALSE, OUT (ca) + z * Lq * Dv, Dv);
-    }
+  bench_cpu_gemm_plain (Lq, Dv, Lk, ca->op->p.matmul.alpha, S, Lk, IN (ca, 1) + z * sv, Dv,
+                        FALSE, out, ldo);
 }
 
 static gboolean
