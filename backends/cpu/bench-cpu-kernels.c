@@ -1752,7 +1752,7 @@ attention_avx2 (gint64       lq,
   /* K as panels of 24 keys ([d][24], zero past the last key) and V as
    * panels of 24 columns ([lk8][24], zero rows past the last key, which
    * the probabilities' zeros would otherwise multiply), each packed once
-   * for all the rows: together at most 256 KiB at 512 keys and 64
+   * for all the rows: together about 280 KiB at 512 keys and 64
    * columns, in L2 while the strips below pass over them. */
   for (gint64 jp = 0; jp < kp; jp++)
     pk_pack_plain (&kb, 0, d, jp * PK_NR, MIN (PK_NR, lk - jp * PK_NR), kpan + jp * d * PK_NR);
