@@ -1530,8 +1530,6 @@ cpu_norm (const BenchOpArgs  *a,
   return TRUE;
 }
 
-
-
 ROW_KERNEL void
 group_norm_group_impl (const float *x,
                        const float *g,
@@ -1766,16 +1764,20 @@ attention_one (gint64   z,
   float *out = at->merge != NULL ? OUT (at->merge) + (z / heads) * Lq * heads * Dv + (z % heads) * Dv
                                  : OUT (ca) + z * Lq * Dv;
   float *S;
-  const float *last_keep = NULL;
-  gboolean keep_all = FALSE;
   gint64 first_limit;
   const float *first_keep;
+  gboolean keep_all;
+
+  /* The row of a padding mask is the same for all the matrix's rows, and
+   * one that keeps every key (a batch of full-length sequences) is no
+   * mask: the rows then skip a compare and a select per score. */
+  softmax_row_params (at->softmax, z * Lq, &first_limit, &first_keep);
+  keep_all = first_keep != NULL && count_kept (first_keep, Lk) == Lk;
 
   /* Without a mask, causal, or with a padding mask that keeps every key:
    * 4 rows at a time through the scores, the softmax and V while they
    * are in L1 (bench_cpu_attention()). */
-  softmax_row_params (at->softmax, z * Lq, &first_limit, &first_keep);
-  if (first_keep == NULL || count_kept (first_keep, Lk) == Lk)
+  if (first_keep == NULL || keep_all)
     {
       float *ws = attention_block (bench_cpu_attention_workspace (Lk, D, Dv) / sizeof (float));
 
@@ -1797,15 +1799,7 @@ attention_one (gint64   z,
       const float *keep;
 
       softmax_row_params (at->softmax, z * Lq + q, &limit, &keep);
-      /* A padding mask that keeps every key (a batch of full-length
-       * sequences) is no mask: the rows then skip a compare and a select
-       * per score. The mask row is the same for all the matrix's rows. */
-      if (keep != NULL && (q == 0 || keep != last_keep))
-        {
-          last_keep = keep;
-          keep_all = count_kept (keep, Lk) == Lk;
-        }
-      softmax_row (S + q * Lk, S + q * Lk, Lk, limit, keep != NULL && keep_all ? NULL : keep, scale);
+      softmax_row (S + q * Lk, S + q * Lk, Lk, limit, keep_all ? NULL : keep, scale);
     }
   bench_cpu_gemm_plain (Lq, Dv, Lk, ca->op->p.matmul.alpha, S, Lk, IN (ca, 1) + z * sv, Dv,
                         FALSE, out, ldo);
