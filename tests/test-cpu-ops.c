@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <omp.h>
 #include <string.h>
 
 #include "bench-cpu-kernels.h"
@@ -167,6 +168,47 @@ test_linear (void)
     bench_graph_linear (g, "y", x, w, weight (g, "b", 1, SHAPE (601)), TRUE);
     check (g);
   }
+}
+
+/* Few rows with weights large enough to share between threads, on 3
+ * threads whatever the machine: [k, n] weights split by k (partial sums
+ * added at the end) for 1 and 3 rows, by columns where the sums would not
+ * fit; [n, k] weights for one row (four chains of sums, k not a multiple
+ * of 32 or 8); and an embedding large enough to be shared. */
+static void
+test_few_rows_threads (void)
+{
+  int threads = omp_get_max_threads ();
+  static const struct { gint64 m, k, n; gboolean tw; } shapes[] = {
+    { 1, 515, 97, TRUE },
+    { 3, 515, 97, TRUE },
+    { 2, 131, 4200, TRUE },
+    { 1, 203, 301, FALSE },
+    { 5, 203, 301, FALSE },
+  };
+
+  omp_set_num_threads (3);
+  for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+    for (guint bias = 0; bias < 2; bias++)
+      {
+        g_autoptr(BenchGraph) g = bench_graph_new ("few-rows-threads");
+        gint64 m = shapes[i].m, k = shapes[i].k, n = shapes[i].n;
+        guint x = input (g, "x", 2, SHAPE (m, k));
+        guint w = weight (g, "w", 2, shapes[i].tw ? SHAPE (k, n) : SHAPE (n, k));
+        gint b = bias ? (gint) weight (g, "b", 1, SHAPE (n)) : -1;
+
+        bench_graph_linear (g, "y", x, w, b, shapes[i].tw);
+        check (g);
+      }
+  {
+    g_autoptr(BenchGraph) g = bench_graph_new ("embedding-threads");
+    guint ids = bench_graph_add_input (g, "ids", BENCH_DTYPE_I32, BENCH_INIT_TOKEN_IDS, 1000, 2,
+                                       SHAPE (4, 300));
+
+    bench_graph_embedding (g, "y", ids, weight (g, "table", 2, SHAPE (1000, 250)));
+    check (g);
+  }
+  omp_set_num_threads (threads);
 }
 
 /* A post-norm transformer block's linear layers on odd shapes: residual
@@ -836,6 +878,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/cpu-ops/linear", test_linear);
+  g_test_add_func ("/cpu-ops/few-rows-threads", test_few_rows_threads);
   g_test_add_func ("/cpu-ops/linear-fused", test_linear_fused);
   g_test_add_func ("/cpu-ops/linear-fused-other-buffers", test_linear_fused_other_buffers);
   g_test_add_func ("/cpu-ops/matmul", test_matmul);

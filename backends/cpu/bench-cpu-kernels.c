@@ -326,14 +326,22 @@ bench_cpu_sgemm_check (gint64         m,
  * gaps between the ops of a forward pass are shorter than this. */
 #define POOL_SPIN 4000
 
+/* A job is published without a lock: its claim word first, then its
+ * description, then gen. A helper that polls reads gen and the
+ * description and goes straight to claiming; one that reads a description
+ * half replaced by the next job's cannot run it, as the claim word it
+ * would need already names the next job. Only a sleeping helper costs the
+ * submitter a lock and a wake-up (on 2 vCPUs, taking the lock on every
+ * job made a polling helper start 2-5 us late, and often 20-100). */
 static struct
 {
   GMutex            submit;   /* held by the thread whose job runs */
-  GMutex            lock;     /* guards the job description and gen */
+  GMutex            lock;     /* with cond: sleeping helpers */
   GCond             cond;
   guint             n_helpers;
-  guint32           gen;      /* also read without the lock (atomic) */
-  BenchCpuChunkFunc func;
+  guint             sleepers; /* helpers in or about to enter cond (atomic) */
+  guint32           gen;      /* atomic */
+  BenchCpuChunkFunc func;     /* the description: atomic, see above */
   gpointer          data;
   gint64            n;
   guint64           claim;    /* gen << 32 | next chunk (atomic) */
@@ -387,14 +395,21 @@ pool_helper (gpointer user_data)
 
       for (guint s = 0; s < POOL_SPIN && __atomic_load_n (&pool.gen, __ATOMIC_ACQUIRE) == seen; s++)
         pool_relax ();
-      g_mutex_lock (&pool.lock);
-      while (pool.gen == seen)
-        g_cond_wait (&pool.cond, &pool.lock);
-      seen = gen = pool.gen;
-      func = pool.func;
-      data = pool.data;
-      n = pool.n;
-      g_mutex_unlock (&pool.lock);
+      if (__atomic_load_n (&pool.gen, __ATOMIC_ACQUIRE) == seen)
+        {
+          /* Counted before gen is read again, and the submitter reads the
+           * count after storing gen: one of the two sees the other. */
+          g_mutex_lock (&pool.lock);
+          __atomic_add_fetch (&pool.sleepers, 1, __ATOMIC_SEQ_CST);
+          while (__atomic_load_n (&pool.gen, __ATOMIC_SEQ_CST) == seen)
+            g_cond_wait (&pool.cond, &pool.lock);
+          __atomic_sub_fetch (&pool.sleepers, 1, __ATOMIC_RELAXED);
+          g_mutex_unlock (&pool.lock);
+        }
+      seen = gen = __atomic_load_n (&pool.gen, __ATOMIC_ACQUIRE);
+      func = __atomic_load_n (&pool.func, __ATOMIC_RELAXED);
+      data = __atomic_load_n (&pool.data, __ATOMIC_RELAXED);
+      n = __atomic_load_n (&pool.n, __ATOMIC_RELAXED);
       pool_run (gen, func, data, n);
     }
   return NULL;
@@ -421,16 +436,19 @@ bench_cpu_parallel_for (gint64             n,
   for (; pool.n_helpers + 1 < (guint) threads; pool.n_helpers++)
     g_thread_unref (g_thread_new ("bench-cpu-pool", pool_helper, NULL));
 
-  g_mutex_lock (&pool.lock);
-  pool.func = func;
-  pool.data = data;
-  pool.n = n;
-  __atomic_store_n (&pool.done, 0, __ATOMIC_RELAXED);
   gen = pool.gen + 1;
-  __atomic_store_n (&pool.claim, (guint64) gen << 32, __ATOMIC_RELEASE);
-  __atomic_store_n (&pool.gen, gen, __ATOMIC_RELEASE);
-  g_cond_broadcast (&pool.cond);
-  g_mutex_unlock (&pool.lock);
+  __atomic_store_n (&pool.done, 0, __ATOMIC_RELAXED);
+  __atomic_store_n (&pool.claim, (guint64) gen << 32, __ATOMIC_SEQ_CST);
+  __atomic_store_n (&pool.func, func, __ATOMIC_RELAXED);
+  __atomic_store_n (&pool.data, data, __ATOMIC_RELAXED);
+  __atomic_store_n (&pool.n, n, __ATOMIC_RELAXED);
+  __atomic_store_n (&pool.gen, gen, __ATOMIC_SEQ_CST);
+  if (__atomic_load_n (&pool.sleepers, __ATOMIC_SEQ_CST) > 0)
+    {
+      g_mutex_lock (&pool.lock);
+      g_cond_broadcast (&pool.cond);
+      g_mutex_unlock (&pool.lock);
+    }
 
   in_pool_job = TRUE;
   pool_run (gen, func, data, n);

@@ -154,6 +154,8 @@ struct _BenchCpuOps
   float        *rows4;         /* a layer norm's output in row panels */
   gint64        rows4_floats;
   const BenchOpArgs *rows4_owner; /* the layer norm that wrote rows4 last */
+  float        *small_partial; /* see small_linear_split() */
+  gint64        small_partial_floats;
 };
 
 static void
@@ -237,6 +239,72 @@ prim_run (BenchCpuOps   *self,
   return check (dnnl_primitive_execute (p->primitive, self->stream, p->n_args, p->args),
                 "execution", op, error) &&
          check (dnnl_stream_wait (self->stream), "stream wait", op, error);
+}
+
+/* --- work sharing --- */
+
+/* Rows [r0, r1) of an op. */
+typedef void (*RowsFunc) (const BenchOpArgs *a,
+                          gint64             r0,
+                          gint64             r1);
+
+typedef struct
+{
+  const BenchOpArgs *a;
+  RowsFunc           func;
+  gint64             rows;
+  gint64             n_chunks;
+} RowsJob;
+
+static void
+rows_chunk (gint64   i,
+            gpointer data)
+{
+  const RowsJob *j = data;
+
+  j->func (j->a, j->rows * i / j->n_chunks, j->rows * (i + 1) / j->n_chunks);
+}
+
+/* @func over all @rows: on bench_cpu_parallel_for() (which never waits for
+ * a helper thread that has not started) when @parallel, in a few chunks
+ * per thread so that a helper joining late still takes a share. */
+static void
+for_chunks (const BenchOpArgs *a,
+            gint64             rows,
+            gint64             n_chunks,
+            gboolean           parallel,
+            RowsFunc           func)
+{
+  RowsJob job = { a, func, rows, n_chunks };
+
+  if (!parallel || n_chunks <= 1)
+    func (a, 0, rows);
+  else
+    bench_cpu_parallel_for (n_chunks, rows_chunk, &job);
+}
+
+static void
+for_rows (const BenchOpArgs *a,
+          gint64             rows,
+          gboolean           parallel,
+          RowsFunc           func)
+{
+  for_chunks (a, rows, MIN (rows, 4 * (gint64) omp_get_max_threads ()), parallel, func);
+}
+
+/* for_rows() for a few coarse items (column blocks, matrices) that
+ * stream their data from memory (decode steps): one contiguous share per
+ * thread. Smaller chunks interleave the threads' blocks, and the
+ * hardware prefetchers then fetch each other's lines: GPT-2's decode
+ * linear layers took 20-30% longer in chunks of one block of 256
+ * columns than in halves, on 2 threads. */
+static void
+for_items (const BenchOpArgs *a,
+           gint64             items,
+           gboolean           parallel,
+           RowsFunc           func)
+{
+  for_chunks (a, items, MIN (items, (gint64) omp_get_max_threads ()), parallel, func);
 }
 
 /* --- linear and matmul --- */
@@ -451,6 +519,36 @@ small_nk_impl (const float *x,
                float       *y,
                gint64       ldy)
 {
+  if (M == 1)
+    {
+      /* One row: four chains of multiply-adds, not one, so that the
+       * loop is bound by reading the weights rather than by the latency
+       * of the adds (GPT-2's logits, 154 MB a token: 9.9 to 5.0 ms on
+       * 2 threads). */
+      for (gint64 n = n0; n < n1; n++)
+        {
+          const float *wr = w + n * K;
+          v8sf a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+          gint64 k = 0;
+          float sum;
+
+          for (; k + 32 <= K; k += 32)
+            {
+              a0 += LOAD8 (x + k) * LOAD8 (wr + k);
+              a1 += LOAD8 (x + k + 8) * LOAD8 (wr + k + 8);
+              a2 += LOAD8 (x + k + 16) * LOAD8 (wr + k + 16);
+              a3 += LOAD8 (x + k + 24) * LOAD8 (wr + k + 24);
+            }
+          for (; k + 8 <= K; k += 8)
+            a0 += LOAD8 (x + k) * LOAD8 (wr + k);
+          a0 += a1 + a2 + a3;
+          sum = a0[0] + a0[1] + a0[2] + a0[3] + a0[4] + a0[5] + a0[6] + a0[7];
+          for (; k < K; k++)
+            sum += x[k] * wr[k];
+          y[n] = alpha * sum + (bias != NULL ? bias[n] : 0.0f);
+        }
+      return;
+    }
   for (gint64 n = n0; n < n1; n++)
     {
       const float *wr = w + n * K;
@@ -530,8 +628,124 @@ ROW_KERNEL_DISPATCH (small_kn,
                       gint64 ldy),
                      (x, M, K, w, ldw, n0, n1, bias, alpha, y, ldy))
 
+/* out[m, :] = x[m, k0:k1] w[k0:k1, :] (x rows of @ldx, w and out rows of
+ * @n): the rows of w read whole and in order, the sums kept in @out. */
+ROW_KERNEL void
+small_kn_rows_impl (const float *x,
+                    gint64       ldx,
+                    gint64       M,
+                    gint64       k0,
+                    gint64       k1,
+                    const float *w,
+                    gint64       n,
+                    float       *out)
+{
+  memset (out, 0, M * n * sizeof (float));
+  for (gint64 k = k0; k < k1; k++)
+    {
+      const float *wr = w + k * n;
+
+      for (gint64 m = 0; m < M; m++)
+        {
+          float xv = x[m * ldx + k];
+          float *o = out + m * n;
+
+#pragma omp simd
+          for (gint64 j = 0; j < n; j++)
+            o[j] += xv * wr[j];
+        }
+    }
+}
+
+ROW_KERNEL_DISPATCH (small_kn_rows,
+                     (const float *x, gint64 ldx, gint64 M, gint64 k0, gint64 k1,
+                      const float *w, gint64 n, float *out),
+                     (x, ldx, M, k0, k1, w, n, out))
+
+/* A few-row linear layer with [k, n] weights (GPT-2's) is split between
+ * the threads by k rather than by columns where its sums fit in L1: each
+ * thread then reads one contiguous share of the weights, which the
+ * hardware prefetchers follow, where column blocks read a segment of
+ * every row (on 2 threads, GPT-2's 3072 x 768 projection at one row took
+ * 215-235 us against 710-730 in column blocks). The first thread's sums
+ * go to the output, the others' to small_partial, added at the end. */
+#define SMALL_SPLIT_MAX_FLOATS 8192
+#define SMALL_SPLIT_MIN_K 64
+
+/* How many shares of k for @a on @threads threads; 1: not split. */
+static gint64
+small_linear_split (const BenchOpArgs *a,
+                    gint64             threads)
+{
+  const BenchTensor *w = a->in[1];
+  gint64 K, N, M;
+
+  if (!a->op->p.linear.transpose_w || w->numel < PAR_MIN)
+    return 1;
+  K = w->shape[0];
+  N = w->shape[1];
+  M = a->in[0]->numel / K;
+  if (M * N > SMALL_SPLIT_MAX_FLOATS)
+    return 1;
+  return CLAMP (K / SMALL_SPLIT_MIN_K, 1, threads);
+}
+
+typedef struct
+{
+  const BenchOpArgs *a;
+  float             *partial;
+  gint64             shares;
+} SmallSplitJob;
+
 static void
-small_linear (const BenchOpArgs *a)
+small_split_share (gint64   c,
+                   gpointer data)
+{
+  const SmallSplitJob *j = data;
+  const BenchOpArgs *a = j->a;
+  gint64 K = a->in[1]->shape[0], N = a->in[1]->shape[1], M = a->in[0]->numel / K;
+
+  small_kn_rows (IN (a, 0), K, M, K * c / j->shares, K * (c + 1) / j->shares, IN (a, 1), N,
+                 c == 0 ? OUT (a) : j->partial + (c - 1) * M * N);
+}
+
+static gboolean
+small_linear_split_run (BenchCpuOps       *self,
+                        const BenchOpArgs *a)
+{
+  gint64 K = a->in[1]->shape[0], N = a->in[1]->shape[1], MN = a->in[0]->numel / K * N;
+  SmallSplitJob job = { a, self->small_partial, small_linear_split (a, omp_get_max_threads ()) };
+  const float *bias = a->op->n_inputs > 2 ? IN (a, 2) : NULL;
+  float *y = OUT (a);
+
+  if (job.shares <= 1 || (job.shares - 1) * MN > self->small_partial_floats)
+    return FALSE;
+  bench_cpu_parallel_for (job.shares, small_split_share, &job);
+  for (gint64 c = 1; c < job.shares; c++)
+    {
+      const float *p = job.partial + (c - 1) * MN;
+
+#pragma omp simd
+      for (gint64 i = 0; i < MN; i++)
+        y[i] += p[i];
+    }
+  if (bias != NULL)
+    for (gint64 i = 0; i < MN; i += N)
+      {
+#pragma omp simd
+        for (gint64 j = 0; j < N; j++)
+          y[i + j] += bias[j];
+      }
+  return TRUE;
+}
+
+/* The columns of a few-row linear layer in blocks (KN_BLOCK columns for
+ * [k, n] weights, 64 for [n, k]): blocks @b0 to @b1; their count when
+ * @b1 < 0. */
+static gint64
+small_linear_range_n (const BenchOpArgs *a,
+                      gint64             b0,
+                      gint64             b1)
 {
   const BenchTensor *w = a->in[1];
   gboolean tw = a->op->p.linear.transpose_w;
@@ -540,10 +754,8 @@ small_linear (const BenchOpArgs *a)
   gint64 M = a->in[0]->numel / K;
   const float *bias = a->op->n_inputs > 2 ? IN (a, 2) : NULL;
   gint64 block = tw ? KN_BLOCK : 64;
-  gint64 n_blocks = (N + block - 1) / block;
 
-#pragma omp parallel for schedule(static) if (N * K >= PAR_MIN)
-  for (gint64 i = 0; i < n_blocks; i++)
+  for (gint64 i = b0; i < b1; i++)
     {
       gint64 n0 = i * block, n1 = MIN (N, n0 + block);
 
@@ -552,23 +764,44 @@ small_linear (const BenchOpArgs *a)
       else
         small_nk (IN (a, 0), M, K, IN (a, 1), n0, n1, bias, 1.0f, OUT (a), N);
     }
+  return (N + block - 1) / block;
 }
 
 static void
-small_matmul (const BenchOpArgs *a)
+small_linear_range (const BenchOpArgs *a,
+                    gint64             b0,
+                    gint64             b1)
 {
-  const BenchTensor *ta = a->in[0], *out = a->out;
+  small_linear_range_n (a, b0, b1);
+}
+
+static void
+small_linear (BenchCpuOps       *self,
+              const BenchOpArgs *a)
+{
+  gint64 weights = a->in[1]->numel;
+
+  if (small_linear_split_run (self, a))
+    return;
+  for_items (a, small_linear_range_n (a, 0, -1), weights >= PAR_MIN, small_linear_range);
+}
+
+/* Matrices [z0, z1) of a batched few-row matmul. */
+static void
+small_matmul_range (const BenchOpArgs *a,
+                    gint64             z0,
+                    gint64             z1)
+{
+  const BenchTensor *ta = a->in[0];
   guint nd = ta->n_dims;
-  gint64 M = ta->shape[nd - 2], K = ta->shape[nd - 1], N = out->shape[nd - 1];
-  gint64 batch = out->numel / (M * N);
+  gint64 M = ta->shape[nd - 2], K = ta->shape[nd - 1], N = a->out->shape[nd - 1];
   gboolean tb = a->op->p.matmul.transpose_b;
   gint64 sb = a->in_mat_stride[1] > 0 ? a->in_mat_stride[1] : K * N;
   float alpha = a->op->p.matmul.alpha;
   const float *A = IN (a, 0), *B = IN (a, 1);
   float *C = OUT (a);
 
-#pragma omp parallel for schedule(static) if (batch * N * K >= PAR_MIN)
-  for (gint64 z = 0; z < batch; z++)
+  for (gint64 z = z0; z < z1; z++)
     {
       if (tb)
         small_nk (A + z * M * K, M, K, B + z * sb, 0, N, NULL, alpha, C + z * M * N, N);
@@ -577,6 +810,17 @@ small_matmul (const BenchOpArgs *a)
           small_kn (A + z * M * K, M, K, B + z * sb, N, n0, MIN (N, n0 + KN_BLOCK), NULL, alpha,
                     C + z * M * N, N);
     }
+}
+
+static void
+small_matmul (const BenchOpArgs *a)
+{
+  const BenchTensor *ta = a->in[0];
+  guint nd = ta->n_dims;
+  gint64 M = ta->shape[nd - 2], K = ta->shape[nd - 1], N = a->out->shape[nd - 1];
+  gint64 batch = a->out->numel / (M * N);
+
+  for_items (a, batch, batch * N * K >= PAR_MIN, small_matmul_range);
 }
 
 static gboolean
@@ -1095,7 +1339,7 @@ cpu_prim_op (const BenchOpArgs  *a,
   if (is_small (a))
     {
       if (a->op->kind == BENCH_OP_LINEAR)
-        small_linear (a);
+        small_linear (self, a);
       else
         small_matmul (a);
       return TRUE;
@@ -1118,47 +1362,6 @@ cpu_prim_op (const BenchOpArgs  *a,
   data[n++] = a->out_data;
   g_assert (n == p->n_args);
   return prim_run (self, p, a->op, data, error);
-}
-
-/* --- work sharing --- */
-
-/* Rows [r0, r1) of an op. */
-typedef void (*RowsFunc) (const BenchOpArgs *a,
-                          gint64             r0,
-                          gint64             r1);
-
-typedef struct
-{
-  const BenchOpArgs *a;
-  RowsFunc           func;
-  gint64             rows;
-  gint64             n_chunks;
-} RowsJob;
-
-static void
-rows_chunk (gint64   i,
-            gpointer data)
-{
-  const RowsJob *j = data;
-
-  j->func (j->a, j->rows * i / j->n_chunks, j->rows * (i + 1) / j->n_chunks);
-}
-
-/* @func over all @rows: on bench_cpu_parallel_for() (which never waits for
- * a helper thread that has not started) when @parallel, in a few chunks
- * per thread so that a helper joining late still takes a share. */
-static void
-for_rows (const BenchOpArgs *a,
-          gint64             rows,
-          gboolean           parallel,
-          RowsFunc           func)
-{
-  RowsJob job = { a, func, rows, MIN (rows, 4 * (gint64) omp_get_max_threads ()) };
-
-  if (!parallel || job.n_chunks <= 1)
-    func (a, 0, rows);
-  else
-    bench_cpu_parallel_for (job.n_chunks, rows_chunk, &job);
 }
 
 /* --- vector math --- */
@@ -1261,18 +1464,47 @@ ROW_KERNEL_DISPATCH (unary_run,
                      (Unary kind, const float *x, float *y, gint64 n),
                      (kind, x, y, n))
 
-static void
-unary (Unary        kind,
-       const float *x,
-       float       *y,
-       gint64       n)
-{
-  const gint64 chunk = 4096;
-  gint64 n_chunks = (n + chunk - 1) / chunk;
+#define UNARY_CHUNK 4096
 
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
-  for (gint64 c = 0; c < n_chunks; c++)
-    unary_run (kind, x + c * chunk, y + c * chunk, MIN (chunk, n - c * chunk));
+static Unary
+unary_kind (const BenchOpArgs *a)
+{
+  switch ((int) a->op->kind)
+    {
+    case BENCH_OP_GELU:
+      return a->op->p.gelu.kind == BENCH_GELU_TANH ? UNARY_GELU_TANH
+           : a->op->p.gelu.kind == BENCH_GELU_QUICK ? UNARY_GELU_QUICK
+           : UNARY_GELU_ERF;
+    case BENCH_OP_SILU:
+      return UNARY_SILU;
+    case BENCH_OP_TANH:
+      return UNARY_TANH;
+    default:
+      return UNARY_RELU;
+    }
+}
+
+/* Chunks [c0, c1) of UNARY_CHUNK elements. */
+static void
+unary_range (const BenchOpArgs *a,
+             gint64             c0,
+             gint64             c1)
+{
+  Unary kind = unary_kind (a);
+  gint64 n = a->out->numel;
+  const float *x = IN (a, 0);
+  float *y = OUT (a);
+
+  for (gint64 c = c0; c < c1; c++)
+    unary_run (kind, x + c * UNARY_CHUNK, y + c * UNARY_CHUNK, MIN (UNARY_CHUNK, n - c * UNARY_CHUNK));
+}
+
+static void
+unary (const BenchOpArgs *a)
+{
+  gint64 n = a->out->numel;
+
+  for_rows (a, (n + UNARY_CHUNK - 1) / UNARY_CHUNK, n >= PAR_MIN, unary_range);
 }
 
 static gboolean
@@ -1280,13 +1512,9 @@ cpu_gelu (const BenchOpArgs  *a,
           gpointer            user_data,
           GError            **error)
 {
-  Unary kind = a->op->p.gelu.kind == BENCH_GELU_TANH ? UNARY_GELU_TANH
-             : a->op->p.gelu.kind == BENCH_GELU_QUICK ? UNARY_GELU_QUICK
-             : UNARY_GELU_ERF;
-
   if (already_fused (user_data, a))
     return TRUE;
-  unary (kind, IN (a, 0), OUT (a), a->out->numel);
+  unary (a);
   return TRUE;
 }
 
@@ -1295,7 +1523,7 @@ cpu_relu (const BenchOpArgs  *a,
           gpointer            user_data,
           GError            **error)
 {
-  unary (UNARY_RELU, IN (a, 0), OUT (a), a->out->numel);
+  unary (a);
   return TRUE;
 }
 
@@ -1304,7 +1532,7 @@ cpu_silu (const BenchOpArgs  *a,
           gpointer            user_data,
           GError            **error)
 {
-  unary (UNARY_SILU, IN (a, 0), OUT (a), a->out->numel);
+  unary (a);
   return TRUE;
 }
 
@@ -1313,7 +1541,7 @@ cpu_tanh (const BenchOpArgs  *a,
           gpointer            user_data,
           GError            **error)
 {
-  unary (UNARY_TANH, IN (a, 0), OUT (a), a->out->numel);
+  unary (a);
   return TRUE;
 }
 
@@ -1567,23 +1795,31 @@ ROW_KERNEL_DISPATCH (group_norm_group,
                       gint64 channels, gint64 len, float eps),
                      (x, g, b, y, channels, len, eps))
 
+/* Groups [i0, i1) over batch and groups (i = batch * groups + group). */
+static void
+group_norm_range (const BenchOpArgs *a,
+                  gint64             i0,
+                  gint64             i1)
+{
+  gint64 C = a->out->shape[1], L = a->out->shape[2];
+  gint64 G = a->op->p.norm.groups, Cg = C / G;
+  const float *x = IN (a, 0), *g = IN (a, 1), *b = IN (a, 2);
+  float *y = OUT (a);
+
+  for (gint64 i = i0; i < i1; i++)
+    {
+      gint64 gi = i % G, off = i * Cg * L;
+
+      group_norm_group (x + off, g + gi * Cg, b + gi * Cg, y + off, Cg, L, a->op->p.norm.eps);
+    }
+}
+
 static gboolean
 cpu_group_norm (const BenchOpArgs  *a,
                 gpointer            user_data,
                 GError            **error)
 {
-  gint64 B = a->out->shape[0], C = a->out->shape[1], L = a->out->shape[2];
-  gint64 G = a->op->p.norm.groups, Cg = C / G;
-  const float *x = IN (a, 0), *g = IN (a, 1), *b = IN (a, 2);
-  float *y = OUT (a);
-
-#pragma omp parallel for collapse(2) schedule(static) if (a->out->numel >= PAR_MIN)
-  for (gint64 bi = 0; bi < B; bi++)
-    for (gint64 gi = 0; gi < G; gi++)
-      {
-        gint64 off = (bi * C + gi * Cg) * L;
-        group_norm_group (x + off, g + gi * Cg, b + gi * Cg, y + off, Cg, L, a->op->p.norm.eps);
-      }
+  for_rows (a, a->out->shape[0] * a->op->p.norm.groups, a->out->numel >= PAR_MIN, group_norm_range);
   return TRUE;
 }
 
@@ -1957,15 +2193,28 @@ plan_attention (BenchCpuOps       *self,
 
 /* --- embedding and data movement --- */
 
+/* Rows [i0, i1) of the output: ids checked by cpu_embedding(). */
+static void
+embedding_range (const BenchOpArgs *a,
+                 gint64             i0,
+                 gint64             i1)
+{
+  const gint32 *ids = a->in_data[0];
+  const float *table = IN (a, 1);
+  gint64 H = a->in[1]->shape[1];
+  float *y = OUT (a);
+
+  for (gint64 i = i0; i < i1; i++)
+    memcpy (y + i * H, table + (gint64) ids[i] * H, H * sizeof (float));
+}
+
 static gboolean
 cpu_embedding (const BenchOpArgs  *a,
                gpointer            user_data,
                GError            **error)
 {
   const gint32 *ids = a->in_data[0];
-  const float *table = IN (a, 1);
   gint64 V = a->in[1]->shape[0], H = a->in[1]->shape[1], n = a->in[0]->numel;
-  float *y = OUT (a);
 
   for (gint64 i = 0; i < n; i++)
     if (ids[i] < 0 || ids[i] >= V)
@@ -1976,9 +2225,7 @@ cpu_embedding (const BenchOpArgs  *a,
         return FALSE;
       }
 
-#pragma omp parallel for schedule(static) if (n * H >= PAR_MIN_COPY)
-  for (gint64 i = 0; i < n; i++)
-    memcpy (y + i * H, table + (gint64) ids[i] * H, H * sizeof (float));
+  for_rows (a, n, n * H >= PAR_MIN_COPY, embedding_range);
   return TRUE;
 }
 
@@ -2056,10 +2303,11 @@ outer_inner (const BenchTensor *t,
     *inner *= t->shape[i];
 }
 
-static gboolean
-cpu_slice (const BenchOpArgs  *a,
-           gpointer            user_data,
-           GError            **error)
+/* Outer indices [o0, o1) (the axes before the sliced one). */
+static void
+slice_range (const BenchOpArgs *a,
+             gint64             o0,
+             gint64             o1)
 {
   guint axis = a->op->p.slice.axis;
   gint64 outer, inner, len = a->op->p.slice.length, full = a->in[0]->shape[axis];
@@ -2068,16 +2316,27 @@ cpu_slice (const BenchOpArgs  *a,
   guint32 *y = a->out_data;
 
   outer_inner (a->in[0], axis, &outer, &inner);
-#pragma omp parallel for schedule(static) if (a->out->numel >= PAR_MIN_COPY)
-  for (gint64 o = 0; o < outer; o++)
+  for (gint64 o = o0; o < o1; o++)
     memcpy (y + o * len * inner, x + (o * full + start) * inner, len * inner * 4);
-  return TRUE;
 }
 
 static gboolean
-cpu_concat (const BenchOpArgs  *a,
-            gpointer            user_data,
-            GError            **error)
+cpu_slice (const BenchOpArgs  *a,
+           gpointer            user_data,
+           GError            **error)
+{
+  gint64 outer, inner;
+
+  outer_inner (a->in[0], a->op->p.slice.axis, &outer, &inner);
+  for_rows (a, outer, a->out->numel >= PAR_MIN_COPY, slice_range);
+  return TRUE;
+}
+
+/* Outer indices [o0, o1) of the output (the axes before the joined one). */
+static void
+concat_range (const BenchOpArgs *a,
+              gint64             o0,
+              gint64             o1)
 {
   guint axis = a->op->p.concat.axis;
   gint64 outer, inner, outer_a, outer_b;
@@ -2089,13 +2348,40 @@ cpu_concat (const BenchOpArgs  *a,
   /* A side with batch 1 is repeated over the batch. */
   outer_inner (a->in[0], axis, &outer_a, &inner);
   outer_inner (a->in[1], axis, &outer_b, &inner);
-#pragma omp parallel for schedule(static) if (a->out->numel >= PAR_MIN_COPY)
-  for (gint64 o = 0; o < outer; o++)
+  for (gint64 o = o0; o < o1; o++)
     {
       memcpy (y + o * (la + lb) * inner, x + (o % outer_a) * la * inner, la * inner * 4);
       memcpy (y + (o * (la + lb) + la) * inner, z + (o % outer_b) * lb * inner, lb * inner * 4);
     }
+}
+
+static gboolean
+cpu_concat (const BenchOpArgs  *a,
+            gpointer            user_data,
+            GError            **error)
+{
+  gint64 outer, inner;
+
+  outer_inner (a->out, a->op->p.concat.axis, &outer, &inner);
+  for_rows (a, outer, a->out->numel >= PAR_MIN_COPY, concat_range);
   return TRUE;
+}
+
+/* Matrices [i0, i1) of the cache (batch x heads). */
+static void
+kv_append_range (const BenchOpArgs *a,
+                 gint64             i0,
+                 gint64             i1)
+{
+  const BenchTensor *c = a->in[0], *x = a->in[1];
+  gint64 L = c->shape[2], D = c->shape[3], T = x->shape[2];
+  gint64 stride = a->out_mat_stride > 0 ? a->out_mat_stride : L * D;
+  gint64 pos = a->op->p.kv.position;
+  const float *xd = IN (a, 1);
+  float *cache = OUT (a);
+
+  for (gint64 i = i0; i < i1; i++)
+    memcpy (cache + i * stride + pos * D, xd + i * T * D, T * D * sizeof (float));
 }
 
 static gboolean
@@ -2103,17 +2389,10 @@ cpu_kv_append (const BenchOpArgs  *a,
                gpointer            user_data,
                GError            **error)
 {
-  const BenchTensor *c = a->in[0], *x = a->in[1];
-  gint64 BH = c->shape[0] * c->shape[1], L = c->shape[2], D = c->shape[3], T = x->shape[2];
-  gint64 stride = a->out_mat_stride > 0 ? a->out_mat_stride : L * D;
-  gint64 pos = a->op->p.kv.position;
-  const float *xd = IN (a, 1);
-  float *cache = OUT (a);
+  gint64 BH = a->in[0]->shape[0] * a->in[0]->shape[1];
 
   g_assert (a->out_data == a->in_data[0]);
-#pragma omp parallel for schedule(static) if (BH * T * D >= PAR_MIN_COPY)
-  for (gint64 i = 0; i < BH; i++)
-    memcpy (cache + i * stride + pos * D, xd + i * T * D, T * D * sizeof (float));
+  for_rows (a, BH, a->in[1]->numel >= PAR_MIN_COPY, kv_append_range);
   return TRUE;
 }
 
@@ -2121,13 +2400,14 @@ cpu_kv_append (const BenchOpArgs  *a,
 
 /* Max pooling ignores padding; average pooling divides by the whole window
  * (PyTorch's count_include_pad=True), as the reference does. */
-static gboolean
-cpu_pool2d (const BenchOpArgs  *a,
-            gpointer            user_data,
-            GError            **error)
+/* Planes [c0, c1) (batch x channels). */
+static void
+pool2d_range (const BenchOpArgs *a,
+              gint64             c0,
+              gint64             c1)
 {
   const BenchTensor *x = a->in[0];
-  gint64 BC = x->shape[0] * x->shape[1], H = x->shape[2], W = x->shape[3];
+  gint64 H = x->shape[2], W = x->shape[3];
   gint64 Ho = a->out->shape[2], Wo = a->out->shape[3];
   gint64 k = a->op->p.pool.kernel, s = a->op->p.pool.stride, p = a->op->p.pool.padding;
   gboolean is_max = a->op->kind == BENCH_OP_MAX_POOL2D;
@@ -2135,8 +2415,7 @@ cpu_pool2d (const BenchOpArgs  *a,
   const float *xd = IN (a, 0);
   float *y = OUT (a);
 
-#pragma omp parallel for schedule(static) if (a->out->numel * k * k >= PAR_MIN)
-  for (gint64 c = 0; c < BC; c++)
+  for (gint64 c = c0; c < c1; c++)
     {
       const float *xc = xd + c * H * W;
 
@@ -2156,6 +2435,16 @@ cpu_pool2d (const BenchOpArgs  *a,
             }
         }
     }
+}
+
+static gboolean
+cpu_pool2d (const BenchOpArgs  *a,
+            gpointer            user_data,
+            GError            **error)
+{
+  gint64 k = a->op->p.pool.kernel;
+
+  for_rows (a, a->in[0]->shape[0] * a->in[0]->shape[1], a->out->numel * k * k >= PAR_MIN, pool2d_range);
   return TRUE;
 }
 
@@ -2192,19 +2481,29 @@ sum_row (const float *x,
   return (cpu_avx2 ? sum_row_avx2 : sum_row_base) (x, n);
 }
 
+/* Planes [c0, c1) (batch x channels). */
+static void
+global_avg_pool_range (const BenchOpArgs *a,
+                       gint64             c0,
+                       gint64             c1)
+{
+  const BenchTensor *x = a->in[0];
+  gint64 HW = x->shape[2] * x->shape[3];
+  const float *xd = IN (a, 0);
+  float *y = OUT (a);
+
+  for (gint64 c = c0; c < c1; c++)
+    y[c] = sum_row (xd + c * HW, HW) / (float) HW;
+}
+
 static gboolean
 cpu_global_avg_pool (const BenchOpArgs  *a,
                      gpointer            user_data,
                      GError            **error)
 {
   const BenchTensor *x = a->in[0];
-  gint64 BC = x->shape[0] * x->shape[1], HW = x->shape[2] * x->shape[3];
-  const float *xd = IN (a, 0);
-  float *y = OUT (a);
 
-#pragma omp parallel for schedule(static) if (x->numel >= PAR_MIN)
-  for (gint64 c = 0; c < BC; c++)
-    y[c] = sum_row (xd + c * HW, HW) / (float) HW;
+  for_rows (a, x->shape[0] * x->shape[1], x->numel >= PAR_MIN, global_avg_pool_range);
   return TRUE;
 }
 
@@ -2274,6 +2573,7 @@ bench_cpu_ops_free (BenchCpuOps *self)
   g_clear_pointer (&self->rows4_norms, g_hash_table_unref);
   g_clear_pointer (&self->rows4_readers, g_hash_table_unref);
   g_clear_pointer (&self->rows4, bench_cpu_free);
+  g_clear_pointer (&self->small_partial, bench_cpu_free);
   g_clear_pointer (&self->packed, g_hash_table_unref);
   g_clear_pointer (&self->stream, dnnl_stream_destroy);
   g_clear_pointer (&self->engine, dnnl_engine_destroy);
@@ -2285,6 +2585,31 @@ bench_cpu_ops_get_table (BenchCpuOps *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return &self->table;
+}
+
+/* Room for @a's partial sums in small_partial (see small_linear_split()). */
+static gboolean
+prepare_small (BenchCpuOps        *self,
+               const BenchOpArgs  *a,
+               GError            **error)
+{
+  gint64 need = (small_linear_split (a, omp_get_max_threads ()) - 1) * a->out->numel;
+
+  if (need <= self->small_partial_floats)
+    return TRUE;
+  g_clear_pointer (&self->small_partial, bench_cpu_free);
+  self->small_partial_floats = 0;
+  self->small_partial = bench_cpu_alloc (need * sizeof (float));
+  if (self->small_partial == NULL)
+    {
+      g_autofree char *size = bench_cpu_format_size (need * sizeof (float));
+
+      g_set_error (error, BENCH_ERROR, BENCH_ERROR_DEVICE,
+                   "Out of memory for the partial sums of op “%s” (%s)", a->op->name, size);
+      return FALSE;
+    }
+  self->small_partial_floats = need;
+  return TRUE;
 }
 
 gboolean
@@ -2315,6 +2640,8 @@ bench_cpu_ops_prepare (BenchCpuOps        *self,
       switch (a->op->kind)
         {
         case BENCH_OP_LINEAR:
+          if (is_small (a) && !prepare_small (self, a, error))
+            return FALSE;
           if (!is_small (a) && !prepare_packed (self, buffers, i, error))
             return FALSE;
           if (!is_small (a) && lookup_packed (self, a) == NULL && get_prim (self, a, error) == NULL)
