@@ -12,6 +12,13 @@ compare per score); PyTorch gets no mask, so it may use its fused
 "fast path" kernels. Each side gets the best of one thread and all
 threads (torch.set_num_threads; OMP_NUM_THREADS for benchtop-cli): on a
 loaded machine one thread can beat two that wait for each other.
+
+Each round also measures the CPU's peak (benchtop-cli's peak-flops: chains
+of vector FMAs, no memory traffic) at the same thread counts, and the last
+table puts both sides against it: the model's FLOPs (Benchtop's exact count,
+the same work on both sides) over the latency, as a share of that peak.
+PyTorch's share is also the lowest ratio any implementation of the same
+arithmetic could reach on this machine: one running at 100% of the peak.
 """
 import argparse
 import json
@@ -57,21 +64,32 @@ def time_torch(model, ids, iterations, warmup=3, min_time=1.0):
     return statistics.median(samples)
 
 
-def time_benchtop(cli, batches, seq, iterations, threads):
-    cmd = [cli, "run", "--model", "bert-base-uncased", "--device", "cpu",
-           "--batch-sizes", ",".join(map(str, batches)), "--seq-lens", str(seq),
-           "--iterations", str(iterations), "--json", "--no-save"]
+def run_cli(cli, model, threads, extra):
+    """benchtop-cli's results for @model on the CPU, ok or exit."""
+    cmd = [cli, "run", "--model", model, "--device", "cpu", "--json", "--no-save"] + extra
     # benchtop-cli does not use the BLAS PyTorch was given.
     env = dict(os.environ)
     env.pop("LD_LIBRARY_PATH", None)
     env["OMP_NUM_THREADS"] = str(threads)
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
-    medians = {}
-    for result in json.loads(out)["runs"][0]["results"]:
+    results = json.loads(out)["runs"][0]["results"]
+    for result in results:
         if result["status"] != "ok":
-            sys.exit(f"benchtop failed for batch {result['batch_size']}: {result['error']}")
-        medians[result["batch_size"]] = result["latency"]["median"] / 1e9
-    return medians
+            sys.exit(f"benchtop failed for {model} (batch {result['batch_size']}): {result['error']}")
+    return results
+
+
+def time_benchtop(cli, batches, seq, iterations, threads):
+    """{batch: (median seconds, FLOPs per iteration)}"""
+    results = run_cli(cli, "bert-base-uncased", threads,
+                      ["--batch-sizes", ",".join(map(str, batches)), "--seq-lens", str(seq),
+                       "--iterations", str(iterations)])
+    return {r["batch_size"]: (r["latency"]["median"] / 1e9, r["flops"]) for r in results}
+
+
+def peak_gflops(cli, threads):
+    """The CPU's FMA peak on @threads threads, GFLOP/s (from the median)."""
+    return run_cli(cli, "peak-flops", threads, ["--iterations", "20"])[0]["gflops"]
 
 
 def main():
@@ -98,13 +116,19 @@ def main():
     # machine whose speed drifts from minute to minute, a pair sees the
     # same minute, and neither side always gets the first or second half.
     pair = 0
+    flops = {}
+    peaks = {}
     for _ in range(args.rounds):
+        for threads in sorted({1, cores}):
+            peaks[threads] = max(peaks.get(threads, 0.0), peak_gflops(args.cli, threads))
         for batch in batches:
             ids = torch.randint(0, 30522, (batch, args.seq))
             mine = best = float("inf")
             for threads in sorted({1, cores}):
                 def run_ours():
-                    return time_benchtop(args.cli, [batch], args.seq, args.iterations, threads)[batch]
+                    seconds, flops[batch] = time_benchtop(args.cli, [batch], args.seq,
+                                                          args.iterations, threads)[batch]
+                    return seconds
 
                 def run_theirs():
                     torch.set_num_threads(threads)
@@ -143,6 +167,19 @@ def main():
             print(f"{batch:>5}  " + "  ".join(f"{o * 1e3:.1f}/{t * 1e3:.1f}={o / t:.2f}"
                                             for o, t in rounds[batch]) +
                   f"  median {statistics.median(ratios):.2f}")
+    print("against the CPU's measured peak (peak-flops at each side's best thread count, best of the "
+          "rounds); 'floor' is the ratio at 100% of the peak:")
+    print(f"{'batch':>5}  {'GFLOP':>7}  {'peak GFLOP/s':>12}  {'benchtop':>15}  {'pytorch':>15}  "
+          f"{'floor':>5}")
+    for batch in batches:
+        mine, my_threads = ours[batch]
+        best, best_threads = theirs[batch]
+        work = flops[batch] / 1e9
+        my_rate, their_rate = work / mine, work / best
+        my_peak, their_peak = peaks[my_threads], peaks[best_threads]
+        print(f"{batch:>5}  {work:>7.1f}  {my_peak:>12.1f}  "
+              f"{my_rate:>7.1f} ({my_rate / my_peak:>4.0%})  {their_rate:>7.1f} ({their_rate / their_peak:>4.0%})  "
+              f"{work / my_peak / best:>5.2f}")
 
 
 if __name__ == "__main__":
