@@ -704,6 +704,53 @@ nesting_chunk (gint64   i,
   g_atomic_int_inc (&pc->runs[i]);
 }
 
+typedef struct
+{
+  GThread *caller;
+  gint     on_helper;
+} HelperCheck;
+
+/* About 50 us of work, and whether a helper ran it. */
+static void
+busy_chunk (gint64   i,
+            gpointer data)
+{
+  HelperCheck *hc = data;
+  gint64 end = g_get_monotonic_time () + 50;
+
+  while (g_get_monotonic_time () < end)
+    ;
+  if (g_thread_self () != hc->caller)
+    g_atomic_int_inc (&hc->on_helper);
+}
+
+/* Helpers sent to sleep (bench_cpu_parallel_rest(), or idle past their
+ * polling) are woken by the next job: a lost wake-up would leave the
+ * caller alone with every chunk from then on. */
+static void
+test_parallel_wake (void)
+{
+  int threads = omp_get_max_threads ();
+  guint joined = 0;
+
+  omp_set_num_threads (2);
+  for (guint rep = 0; rep < 20; rep++)
+    {
+      HelperCheck hc = { g_thread_self (), 0 };
+
+      if (rep % 2 == 0)
+        bench_cpu_parallel_rest ();
+      else
+        g_usleep (2000);
+      /* 200 chunks of 50 us: 10 ms for a helper to wake and take some. */
+      bench_cpu_parallel_for (200, busy_chunk, &hc);
+      joined += hc.on_helper > 0;
+    }
+  omp_set_num_threads (threads);
+  g_test_message ("a helper took part in %u of 20 jobs", joined);
+  g_assert_cmpuint (joined, >=, 10);
+}
+
 /* Every chunk runs exactly once, job after job (the generations must keep
  * a slow helper from running chunks of the next job). */
 static void
@@ -1112,6 +1159,7 @@ main (int   argc,
   g_test_add_func ("/cpu/sgemm/sizes", test_sgemm_sizes);
   g_test_add_func ("/cpu/sgemm/check-detects-error", test_sgemm_check_detects_error);
   g_test_add_func ("/cpu/parallel-for", test_parallel_for);
+  g_test_add_func ("/cpu/parallel-wake", test_parallel_wake);
   g_test_add_func ("/cpu/packed-gemm", test_packed_gemm);
   g_test_add_func ("/cpu/packed-gemm/act-reference", test_act_reference);
   g_test_add_func ("/cpu/gemm-plain", test_gemm_plain);

@@ -340,6 +340,7 @@ static struct
   GCond             cond;
   guint             n_helpers;
   guint             sleepers; /* helpers in or about to enter cond (atomic) */
+  gboolean          rest;     /* helpers sleep without polling (atomic) */
   guint32           gen;      /* atomic */
   BenchCpuChunkFunc func;     /* the description: atomic, see above */
   gpointer          data;
@@ -393,7 +394,8 @@ pool_helper (gpointer user_data)
       gint64 n;
       guint32 gen;
 
-      for (guint s = 0; s < POOL_SPIN && __atomic_load_n (&pool.gen, __ATOMIC_ACQUIRE) == seen; s++)
+      for (guint s = 0; s < POOL_SPIN && __atomic_load_n (&pool.gen, __ATOMIC_ACQUIRE) == seen &&
+                        !__atomic_load_n (&pool.rest, __ATOMIC_RELAXED); s++)
         pool_relax ();
       if (__atomic_load_n (&pool.gen, __ATOMIC_ACQUIRE) == seen)
         {
@@ -437,6 +439,7 @@ bench_cpu_parallel_for (gint64             n,
     g_thread_unref (g_thread_new ("bench-cpu-pool", pool_helper, NULL));
 
   gen = pool.gen + 1;
+  __atomic_store_n (&pool.rest, FALSE, __ATOMIC_RELAXED);
   __atomic_store_n (&pool.done, 0, __ATOMIC_RELAXED);
   __atomic_store_n (&pool.claim, (guint64) gen << 32, __ATOMIC_SEQ_CST);
   __atomic_store_n (&pool.func, func, __ATOMIC_RELAXED);
@@ -460,6 +463,12 @@ bench_cpu_parallel_for (gint64             n,
     else
       pool_relax ();
   g_mutex_unlock (&pool.submit);
+}
+
+void
+bench_cpu_parallel_rest (void)
+{
+  __atomic_store_n (&pool.rest, TRUE, __ATOMIC_RELAXED);
 }
 
 /* ---- packed SGEMM ---- */

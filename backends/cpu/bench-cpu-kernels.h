@@ -106,6 +106,11 @@ typedef void (*BenchCpuChunkFunc) (gint64    chunk,
 void             bench_cpu_parallel_for     (gint64             n,
                                              BenchCpuChunkFunc  func,
                                              gpointer           data);
+/* Sends the helpers to sleep now instead of polling for the next job:
+ * before work on other threads (oneDNN's OpenMP team), which a polling
+ * helper would take a core from. The next bench_cpu_parallel_for() wakes
+ * them (and does not wait for them). */
+void             bench_cpu_parallel_rest    (void);
 
 /* ---- Packed SGEMM with a fused epilogue (AVX2 + FMA) ----
  *

@@ -236,6 +236,8 @@ prim_run (BenchCpuOps   *self,
   for (guint i = 0; i < p->n_args; i++)
     if (!check (dnnl_memory_set_data_handle (p->mem[i], (void *) data[i]), "set data", op, error))
       return FALSE;
+  /* oneDNN runs on OpenMP's threads: the pool's helpers leave it the cores. */
+  bench_cpu_parallel_rest ();
   return check (dnnl_primitive_execute (p->primitive, self->stream, p->n_args, p->args),
                 "execution", op, error) &&
          check (dnnl_stream_wait (self->stream), "stream wait", op, error);
