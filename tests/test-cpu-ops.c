@@ -183,6 +183,7 @@ test_few_rows_threads (void)
     { 1, 515, 97, TRUE },
     { 3, 515, 97, TRUE },
     { 2, 131, 4200, TRUE },
+    { 8, 70, 4200, TRUE },
     { 1, 203, 301, FALSE },
     { 5, 203, 301, FALSE },
   };

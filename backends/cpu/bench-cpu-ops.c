@@ -642,8 +642,28 @@ small_kn_rows_impl (const float *x,
                     gint64       n,
                     float       *out)
 {
+  gint64 k = k0;
+
   memset (out, 0, M * n * sizeof (float));
-  for (gint64 k = k0; k < k1; k++)
+  /* With several rows, four rows of w at a time: a pass over the sums
+   * (in L2 at 8 rows) per four rows of w, not one (GPT-2 at batch 8: its
+   * linear layers 2.3-2.8 s a run against 3.0 in column halves). */
+  for (; M > 1 && k + 4 <= k1; k += 4)
+    {
+      const float *w0 = w + k * n, *w1 = w0 + n, *w2 = w1 + n, *w3 = w2 + n;
+
+      for (gint64 m = 0; m < M; m++)
+        {
+          const float *xm = x + m * ldx + k;
+          float x0 = xm[0], x1 = xm[1], x2 = xm[2], x3 = xm[3];
+          float *o = out + m * n;
+
+#pragma omp simd
+          for (gint64 j = 0; j < n; j++)
+            o[j] += x0 * w0[j] + x1 * w1[j] + x2 * w2[j] + x3 * w3[j];
+        }
+    }
+  for (; k < k1; k++)
     {
       const float *wr = w + k * n;
 
@@ -665,13 +685,13 @@ ROW_KERNEL_DISPATCH (small_kn_rows,
                      (x, ldx, M, k0, k1, w, n, out))
 
 /* A few-row linear layer with [k, n] weights (GPT-2's) is split between
- * the threads by k rather than by columns where its sums fit in L1: each
+ * the threads by k rather than by columns where its sums fit in L2: each
  * thread then reads one contiguous share of the weights, which the
  * hardware prefetchers follow, where column blocks read a segment of
  * every row (on 2 threads, GPT-2's 3072 x 768 projection at one row took
  * 215-235 us against 710-730 in column blocks). The first thread's sums
  * go to the output, the others' to small_partial, added at the end. */
-#define SMALL_SPLIT_MAX_FLOATS 8192
+#define SMALL_SPLIT_MAX_FLOATS 32768
 #define SMALL_SPLIT_MIN_K 64
 
 /* How many shares of k for @a on @threads threads; 1: not split. */
