@@ -761,13 +761,19 @@ small_linear_split_run (BenchCpuOps       *self,
   return TRUE;
 }
 
-/* The columns of a few-row linear layer in blocks (KN_BLOCK columns for
- * [k, n] weights, 64 for [n, k]): blocks @b0 to @b1; their count when
- * @b1 < 0. */
+/* Columns per block of a few-row linear layer: KN_BLOCK for [k, n]
+ * weights, 64 for [n, k]. */
 static gint64
-small_linear_range_n (const BenchOpArgs *a,
-                      gint64             b0,
-                      gint64             b1)
+small_linear_block (const BenchOpArgs *a)
+{
+  return a->op->p.linear.transpose_w ? KN_BLOCK : 64;
+}
+
+/* Column blocks [b0, b1) of a few-row linear layer. */
+static void
+small_linear_range (const BenchOpArgs *a,
+                    gint64             b0,
+                    gint64             b1)
 {
   const BenchTensor *w = a->in[1];
   gboolean tw = a->op->p.linear.transpose_w;
@@ -775,7 +781,7 @@ small_linear_range_n (const BenchOpArgs *a,
   gint64 N = tw ? w->shape[1] : w->shape[0];
   gint64 M = a->in[0]->numel / K;
   const float *bias = a->op->n_inputs > 2 ? IN (a, 2) : NULL;
-  gint64 block = tw ? KN_BLOCK : 64;
+  gint64 block = small_linear_block (a);
 
   for (gint64 i = b0; i < b1; i++)
     {
@@ -786,26 +792,17 @@ small_linear_range_n (const BenchOpArgs *a,
       else
         small_nk (IN (a, 0), M, K, IN (a, 1), n0, n1, bias, 1.0f, OUT (a), N);
     }
-  return (N + block - 1) / block;
-}
-
-static void
-small_linear_range (const BenchOpArgs *a,
-                    gint64             b0,
-                    gint64             b1)
-{
-  small_linear_range_n (a, b0, b1);
 }
 
 static void
 small_linear (BenchCpuOps       *self,
               const BenchOpArgs *a)
 {
-  gint64 weights = a->in[1]->numel;
+  gint64 N = a->out->shape[a->out->n_dims - 1], block = small_linear_block (a);
 
   if (small_linear_split_run (self, a))
     return;
-  for_items (a, small_linear_range_n (a, 0, -1), weights >= PAR_MIN, small_linear_range);
+  for_items (a, (N + block - 1) / block, a->in[1]->numel >= PAR_MIN, small_linear_range);
 }
 
 /* Matrices [z0, z1) of a batched few-row matmul. */
@@ -2342,15 +2339,26 @@ slice_range (const BenchOpArgs *a,
     memcpy (y + o * len * inner, x + (o * full + start) * inner, len * inner * 4);
 }
 
+/* @func over the outer indices of @t (the axes before @axis), shared
+ * between the threads once the op's output is large enough to copy. */
+static void
+for_outer (const BenchOpArgs *a,
+           const BenchTensor *t,
+           guint              axis,
+           RowsFunc           func)
+{
+  gint64 outer, inner;
+
+  outer_inner (t, axis, &outer, &inner);
+  for_rows (a, outer, a->out->numel >= PAR_MIN_COPY, func);
+}
+
 static gboolean
 cpu_slice (const BenchOpArgs  *a,
            gpointer            user_data,
            GError            **error)
 {
-  gint64 outer, inner;
-
-  outer_inner (a->in[0], a->op->p.slice.axis, &outer, &inner);
-  for_rows (a, outer, a->out->numel >= PAR_MIN_COPY, slice_range);
+  for_outer (a, a->in[0], a->op->p.slice.axis, slice_range);
   return TRUE;
 }
 
@@ -2382,10 +2390,7 @@ cpu_concat (const BenchOpArgs  *a,
             gpointer            user_data,
             GError            **error)
 {
-  gint64 outer, inner;
-
-  outer_inner (a->out, a->op->p.concat.axis, &outer, &inner);
-  for_rows (a, outer, a->out->numel >= PAR_MIN_COPY, concat_range);
+  for_outer (a, a->out, a->op->p.concat.axis, concat_range);
   return TRUE;
 }
 
